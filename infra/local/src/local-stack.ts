@@ -1,0 +1,273 @@
+// `junction stack up | down | status | logs`: Kafka and the schema registry as local JVMs.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Kafka, logLevel } from 'kafkajs';
+import { brokerProcess, clusterSpec, kafkaClasspath, kafkaVersion, startBroker, type ClusterSpec } from './kafka-broker';
+import { stackPaths, type StackPaths } from './paths';
+import { portFree, whoListens } from './ports';
+import { isAlive, runningPid, stopProcess, tailLines, type ManagedProcess } from './processes';
+import { registryHome, registryJava, registryProcess, registryUrl, registryVersion, startRegistry } from './registry-server';
+import { requireJava, StackError } from './toolchain';
+
+export interface StackOptions {
+  /** 1 (default) or 3 brokers. */
+  brokers?: 1 | 3;
+  /** First broker port (default 9092). */
+  kafkaPort?: number;
+  /** Registry HTTP port (default 8080). */
+  registryPort?: number;
+  log?: (line: string) => void;
+}
+
+interface StackSettings {
+  brokers: 1 | 3;
+  kafkaPort: number;
+  registryPort: number;
+}
+
+export interface StackStatus {
+  kafka: {
+    bootstrap: string;
+    up: boolean;
+    version: string;
+    brokers: { nodeId: number; port: number; up: boolean; pid?: number }[];
+  };
+  schemaRegistry: { url: string; up: boolean; version: string; pid?: number };
+}
+
+const DEFAULTS: StackSettings = { brokers: 1, kafkaPort: 9092, registryPort: 8080 };
+const READY_TIMEOUT_MS = 180_000;
+
+export class LocalStack {
+  readonly paths: StackPaths;
+
+  constructor(paths: StackPaths = stackPaths()) {
+    this.paths = paths;
+  }
+
+  /** The settings of the last `up` (or the defaults): `status`, `down` and `logs` follow them. */
+  private settings(): StackSettings {
+    if (!existsSync(this.paths.stateFile)) return DEFAULTS;
+    try {
+      return { ...DEFAULTS, ...(JSON.parse(readFileSync(this.paths.stateFile, 'utf8')) as Partial<StackSettings>) };
+    } catch {
+      return DEFAULTS;
+    }
+  }
+
+  private managementPort(s: StackSettings): number {
+    return s.registryPort + 1000;
+  }
+
+  private processes(s: StackSettings): { cluster: ClusterSpec; brokers: ManagedProcess[]; registry: ManagedProcess } {
+    const cluster = clusterSpec(s.brokers, s.kafkaPort);
+    return {
+      cluster,
+      brokers: cluster.brokers.map((b) => brokerProcess(this.paths, b)),
+      registry: registryProcess(this.paths),
+    };
+  }
+
+  async status(): Promise<StackStatus> {
+    const s = this.settings();
+    const { cluster, brokers, registry } = this.processes(s);
+    const brokerStates = await Promise.all(
+      cluster.brokers.map(async (b, i) => {
+        const pid = runningPid(brokers[i]!);
+        return { nodeId: b.nodeId, port: b.port, up: pid !== undefined && (await tcpOpen(b.port)), ...(pid ? { pid } : {}) };
+      }),
+    );
+    const bootstrap = cluster.brokers.map((b) => `127.0.0.1:${b.port}`).join(',');
+    const kafkaUp = brokerStates.every((b) => b.up) && (await kafkaAnswers(bootstrap.split(','), cluster.brokers.length));
+    const regPid = runningPid(registry);
+    const url = registryUrl(s.registryPort);
+    return {
+      kafka: { bootstrap, up: kafkaUp, version: kafkaVersion(this.paths), brokers: brokerStates },
+      schemaRegistry: {
+        url,
+        up: regPid !== undefined && (await registryAnswers(url)),
+        version: registryVersion(this.paths),
+        ...(regPid ? { pid: regPid } : {}),
+      },
+    };
+  }
+
+  /** Starts whatever is not running; returns once Kafka answers Metadata and the registry answers /subjects. */
+  async up(options: StackOptions = {}): Promise<StackStatus> {
+    const log = options.log ?? (() => {});
+    const previous = this.settings();
+    const anyRunning = this.runningProcesses(previous).length > 0;
+    const wanted: StackSettings = {
+      brokers: options.brokers ?? (anyRunning ? previous.brokers : DEFAULTS.brokers),
+      kafkaPort: options.kafkaPort ?? (anyRunning ? previous.kafkaPort : DEFAULTS.kafkaPort),
+      registryPort: options.registryPort ?? (anyRunning ? previous.registryPort : DEFAULTS.registryPort),
+    };
+    if (anyRunning && JSON.stringify(wanted) !== JSON.stringify(previous)) {
+      throw new StackError(
+        `a stack with ${previous.brokers} broker(s) on port ${previous.kafkaPort} and the registry on ${previous.registryPort} is running; run \`junction stack down\` first`,
+      );
+    }
+    const java = requireJava();
+    const javaForRegistry = registryJava();
+    const { cluster, brokers, registry } = this.processes(wanted);
+
+    // Fail fast on ports someone else holds, before spending time on downloads.
+    const needed: { port: number; what: string; proc: ManagedProcess }[] = [
+      ...cluster.brokers.flatMap((b, i) => [
+        { port: b.port, what: `Kafka broker ${b.nodeId}`, proc: brokers[i]! },
+        { port: b.controllerPort, what: `Kafka controller ${b.nodeId}`, proc: brokers[i]! },
+      ]),
+      { port: wanted.registryPort, what: 'schema registry', proc: registry },
+      { port: this.managementPort(wanted), what: 'schema registry management', proc: registry },
+    ];
+    for (const { port, what, proc } of needed) {
+      if (runningPid(proc) !== undefined) continue;
+      if (!(await portFree(port))) {
+        const who = whoListens(port);
+        throw new StackError(
+          `port ${port} (${what}) is in use${who ? ` by ${who}` : ''}; stop that process or choose other ports with --kafka-port / --registry-port`,
+        );
+      }
+    }
+
+    mkdirSync(this.paths.logs, { recursive: true });
+    writeFileSync(this.paths.stateFile, JSON.stringify(wanted));
+
+    const classpath = kafkaClasspath(this.paths, log);
+    const home = registryHome(this.paths, log);
+
+    const started: ManagedProcess[] = [];
+    cluster.brokers.forEach((b, i) => {
+      if (runningPid(brokers[i]!) === undefined) {
+        log(`starting Kafka ${kafkaVersion(this.paths)} broker ${b.nodeId} on 127.0.0.1:${b.port}`);
+        startBroker(this.paths, java, classpath, cluster, b);
+        started.push(brokers[i]!);
+      }
+    });
+    if (runningPid(registry) === undefined) {
+      log(`starting Apicurio Registry ${registryVersion(this.paths)} on 127.0.0.1:${wanted.registryPort}`);
+      startRegistry(this.paths, javaForRegistry, home, wanted.registryPort, this.managementPort(wanted));
+      started.push(registry);
+    }
+
+    const bootstrap = cluster.brokers.map((b) => `127.0.0.1:${b.port}`);
+    const url = registryUrl(wanted.registryPort);
+    await Promise.all([
+      this.waitFor('Kafka', brokers, () => kafkaAnswers(bootstrap, cluster.brokers.length)),
+      this.waitFor('schema registry', [registry], () => registryAnswers(url)),
+    ]);
+    if (started.length > 0) log(`stack ready: kafka ${bootstrap.join(',')}, registry ${url}`);
+    return this.status();
+  }
+
+  private async waitFor(what: string, procs: ManagedProcess[], ready: () => Promise<boolean>): Promise<void> {
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    const pids = procs.map((p) => runningPid(p));
+    for (;;) {
+      if (await ready()) return;
+      procs.forEach((p, i) => {
+        const pid = pids[i];
+        if (pid === undefined || !isAlive(pid)) {
+          throw new StackError(`${p.name} exited during start-up; last lines of its log:\n${lastLines(p, 30)}`);
+        }
+      });
+      if (Date.now() > deadline) {
+        throw new StackError(
+          `${what} did not become ready within ${READY_TIMEOUT_MS / 1000}s; see \`junction stack logs\`:\n${procs.map((p) => lastLines(p, 15)).join('\n')}`,
+        );
+      }
+      await sleep(500);
+    }
+  }
+
+  private runningProcesses(s: StackSettings): ManagedProcess[] {
+    const { brokers, registry } = this.processes(s);
+    return [registry, ...brokers].filter((p) => runningPid(p) !== undefined);
+  }
+
+  /** Stops exactly the processes `up` started (pid files + command-line marker) and waits for them to exit. */
+  async down(options: { log?: (line: string) => void } = {}): Promise<string[]> {
+    const log = options.log ?? (() => {});
+    const s = this.settings();
+    const { brokers, registry } = this.processes(s);
+    const stopped: string[] = [];
+    // registry first: it may hold connections to the brokers
+    for (const group of [[registry], brokers]) {
+      const results = await Promise.all(
+        group.map(async (p) => {
+          const r = await stopProcess(p);
+          if (r !== 'not-running') log(`${p.name}: ${r}`);
+          return r === 'not-running' ? undefined : p.name;
+        }),
+      );
+      stopped.push(...results.filter((n): n is string => n !== undefined));
+    }
+    return stopped;
+  }
+
+  logs(component: string | undefined, lines: number): { name: string; file: string; text: string }[] {
+    const { brokers, registry } = this.processes(this.settings());
+    const all = [...brokers, registry];
+    const chosen = all.filter(
+      (p) => component === undefined || p.name === component || (component === 'kafka' && p.name.startsWith('kafka-')),
+    );
+    return chosen.flatMap((p) =>
+      [p.logFile, p.detailLog]
+        .filter((f): f is string => f !== undefined && existsSync(f))
+        .map((file) => ({ name: p.name, file, text: tailLines(file, lines) })),
+    );
+  }
+}
+
+function lastLines(p: ManagedProcess, n: number): string {
+  return [p.logFile, p.detailLog]
+    .filter((f): f is string => f !== undefined && existsSync(f))
+    .map((f) => `--- ${f}\n${tailLines(f, n)}`)
+    .join('\n');
+}
+
+function tcpOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1_000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** Kafka is ready when a Metadata request answers with every broker of the cluster registered. */
+async function kafkaAnswers(brokers: string[], expected: number): Promise<boolean> {
+  const kafka = new Kafka({
+    clientId: 'junction-stack',
+    brokers,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 1_000,
+    requestTimeout: 3_000,
+    retry: { retries: 0 },
+  });
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    return cluster.brokers.length >= expected && cluster.controller !== null;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+async function registryAnswers(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${url}/subjects`, { signal: AbortSignal.timeout(2_000) });
+    await res.arrayBuffer();
+    return res.ok;
+  } catch {
+    return false;
+  }
+}

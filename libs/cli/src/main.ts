@@ -1,0 +1,28 @@
+#!/usr/bin/env -S npx tsx
+// Exit codes: 0 success; 1 the operation failed (message on stderr); 2 bad usage (unknown command,
+// bad flag or value); 3 `status` found something down.
+import { Command, CommanderError } from 'commander';
+import { StackError } from '@junction/local-stack';
+import { addStackCommand } from './commands/stack';
+
+const program = new Command('junction')
+  .description('Junction: Kafka integrations between enterprise systems and AI models')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+addStackCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    // commander already printed its message; help and version are not errors
+    process.exitCode = err.exitCode === 0 ? 0 : 2;
+  } else if (err instanceof StackError) {
+    console.error(`junction: ${err.message}`);
+    process.exitCode = 1;
+  } else {
+    console.error(err);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,11 @@
+/**
+ * kafkajs behind Junction's own small interface.
+ *
+ * ```ts
+ * import { createKafka, ensureTopics } from '@junction/kafka';
+ * const kafka = createKafka({ brokers: ['127.0.0.1:9092'] });
+ * await ensureTopics(kafka, [{ topic: 'crm.lead.created.v1', partitions: 12 }]);
+ * ```
+ */
+export { createKafka, type KafkaConnection } from './client';
+export { ensureTopics, type TopicSpec } from './topics';
