@@ -9,4 +9,6 @@
  */
 export { testStack, uniqueTopic, uniqueGroup, uniqueSuffix } from './test-stack';
 export { stackFromEnv, type StackInfo } from './stack-info';
+export { startModelStub, stubScore, type ModelStub, type ModelStubOptions } from './model-stub';
+export { readTopic, eventually, type ReadRecord } from './read-topic';
 export { provideStack, dockerEngineAvailable, type ProvidedStack } from './providers';

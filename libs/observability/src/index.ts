@@ -1,0 +1,10 @@
+/**
+ * Logs, traces and metrics for Junction processes.
+ *
+ * ```ts
+ * import { createLogger } from '@junction/observability';
+ * const log = createLogger('lead-scoring');
+ * log.info({ topic, partition }, 'assigned');
+ * ```
+ */
+export { createLogger, type Logger } from './logger';

@@ -1,0 +1,117 @@
+/**
+ * Declarative data-quality rules, checked after decoding and before any call. A failing rule sends the
+ * record to the DLQ with the rule, the field and the value in the reason.
+ *
+ * ```ts
+ * quality: [required('email'), range('employees', 0, 10_000_000), pattern('email', /@/), oneOf('channel', ['web', 'event']), fresh('createdAt', 7 * 86_400_000)]
+ * ```
+ */
+import { QualityError } from './errors';
+
+export interface QualityRule<T> {
+  readonly name: string;
+  readonly field: string;
+  /** Returns a reason when the event fails the rule. */
+  check(event: T, now: number): string | undefined;
+}
+
+function get(event: unknown, path: string): unknown {
+  let v: unknown = event;
+  for (const part of path.split('.')) {
+    if (v === null || v === undefined || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[part];
+  }
+  return v;
+}
+
+function show(v: unknown): string {
+  const s = typeof v === 'string' ? JSON.stringify(v) : String(v);
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+/** The field is present, not null and, for strings, not blank. */
+export function required<T>(field: string): QualityRule<T> {
+  return {
+    name: 'required',
+    field,
+    check: (e) => {
+      const v = get(e, field);
+      if (v === null || v === undefined) return `${field} is required`;
+      if (typeof v === 'string' && v.trim() === '') return `${field} is required (got an empty string)`;
+      return undefined;
+    },
+  };
+}
+
+/** A numeric field within [min, max]; null passes (combine with `required` to forbid it). */
+export function range<T>(field: string, min: number, max: number): QualityRule<T> {
+  return {
+    name: 'range',
+    field,
+    check: (e) => {
+      const v = get(e, field);
+      if (v === null || v === undefined) return undefined;
+      if (typeof v !== 'number' || Number.isNaN(v) || v < min || v > max) {
+        return `${field} must be between ${min} and ${max} (got ${show(v)})`;
+      }
+      return undefined;
+    },
+  };
+}
+
+/** A string field matching a regular expression; null passes. */
+export function pattern<T>(field: string, re: RegExp): QualityRule<T> {
+  return {
+    name: 'pattern',
+    field,
+    check: (e) => {
+      const v = get(e, field);
+      if (v === null || v === undefined) return undefined;
+      if (typeof v !== 'string' || !re.test(v)) return `${field} must match ${re} (got ${show(v)})`;
+      return undefined;
+    },
+  };
+}
+
+/** A field whose value is one of the allowed ones; null passes. */
+export function oneOf<T>(field: string, allowed: readonly (string | number)[]): QualityRule<T> {
+  const set = new Set<unknown>(allowed);
+  return {
+    name: 'enum',
+    field,
+    check: (e) => {
+      const v = get(e, field);
+      if (v === null || v === undefined) return undefined;
+      if (!set.has(v)) return `${field} must be one of ${allowed.join(', ')} (got ${show(v)})`;
+      return undefined;
+    },
+  };
+}
+
+/**
+ * A timestamp field (epoch millis, or a Date) no older than `maxAgeMs` and not more than `skewMs` in the
+ * future; stale events are usually replays of old exports that should not reach a model.
+ */
+export function fresh<T>(field: string, maxAgeMs: number, skewMs = 5 * 60_000): QualityRule<T> {
+  return {
+    name: 'freshness',
+    field,
+    check: (e, now) => {
+      const v = get(e, field);
+      if (v === null || v === undefined) return undefined;
+      const t = v instanceof Date ? v.getTime() : typeof v === 'number' ? v : Number.NaN;
+      if (Number.isNaN(t)) return `${field} must be a timestamp (got ${show(v)})`;
+      if (now - t > maxAgeMs) return `${field} is ${Math.round((now - t) / 1000)}s old; at most ${maxAgeMs / 1000}s allowed`;
+      if (t - now > skewMs) return `${field} is ${Math.round((t - now) / 1000)}s in the future`;
+      return undefined;
+    },
+  };
+}
+
+/** Runs the rules in order and throws a QualityError for the first that fails. */
+export function checkQuality<T>(rules: readonly QualityRule<T>[], event: T, now = Date.now()): void {
+  for (const rule of rules) {
+    const reason = rule.check(event, now);
+    if (reason !== undefined) throw new QualityError(rule.name, rule.field, reason);
+  }
+}

@@ -1,0 +1,672 @@
+/**
+ * Runs one pipeline: consume → decode → validate → schedule → call → route → produce, with results,
+ * consumer offsets and completed idempotency keys committed in one Kafka transaction per partition.
+ *
+ * Exactly-once, in short:
+ * - each source partition has its own transactional producer (`junction.<pipeline>.<topic>.<p>`);
+ *   whoever owns the partition initialises it, which fences a previous owner still running;
+ * - after fencing, the new owner reads the committed offset (the floor) and skips anything below it,
+ *   so a record committed by the old owner is never processed twice;
+ * - a partition's offset advances only over the contiguous prefix of finished records
+ *   (OffsetWatermark), and the results of those records are written in the same transaction;
+ * - on any failed commit the partition's uncommitted work is dropped and fetched again.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Admin, Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Caller, CircuitState } from '@junction/calls';
+import { createKafka, ensureTopics } from '@junction/kafka';
+import { createLogger, type Logger } from '@junction/observability';
+import { AvroSerde, RegistryClient } from '@junction/schemas';
+import { CompletedKeys } from './completed-keys';
+import type { CallMeta, Pipeline, PipelineEnv, Route } from './definition';
+import { classify, MappingError, NullValueError, type Failure } from './errors';
+import { deadLetterHeaders, H, headerText, readRetryState, resultHeaders, retryHeaders, type Origin, type RetryState } from './headers';
+import { KeyScheduler } from './key-scheduler';
+import { PartitionWork, type Emission, type OutMessage } from './partition-work';
+import { checkQuality } from './quality';
+import { subjectFor, transactionalIdFor } from './topic-names';
+
+export interface RunnerOptions {
+  brokers: string[];
+  schemaRegistryUrl: string;
+  /** Read by the pipeline's call factory (endpoint URLs, API keys). Default: process.env. */
+  env?: PipelineEnv;
+  logger?: Logger;
+  clientId?: string;
+  /** Graceful-stop deadline for in-flight work. Default 20 s. */
+  shutdownTimeoutMs?: number;
+}
+
+export interface RunnerStats {
+  consumed: number;
+  output: number;
+  review: number;
+  dropped: number;
+  duplicates: number;
+  retried: number;
+  deadLettered: number;
+  degraded: number;
+  commits: number;
+  abortedCommits: number;
+  rebalances: number;
+}
+
+export interface RunnerHealth {
+  running: boolean;
+  kafkaConnected: boolean;
+  assignedPartitions: string[];
+  pausedPartitions: number;
+  inFlight: number;
+  circuit: CircuitState;
+}
+
+interface Decoder<T> {
+  decode(buf: Buffer): Promise<T>;
+}
+interface Encoder<T> {
+  encode(value: T): Buffer;
+}
+
+interface InRecord {
+  work: PartitionWork;
+  epoch: number;
+  offset: bigint;
+  message: KafkaMessage;
+  origin: Origin;
+  retry: RetryState | undefined;
+  traceparent: string | undefined;
+}
+
+const MAX_TXN_ATTEMPTS = 5;
+
+export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
+  readonly stats: RunnerStats = {
+    consumed: 0,
+    output: 0,
+    review: 0,
+    dropped: 0,
+    duplicates: 0,
+    retried: 0,
+    deadLettered: 0,
+    degraded: 0,
+    commits: 0,
+    abortedCommits: 0,
+    rebalances: 0,
+  };
+
+  private readonly kafka: Kafka;
+  private readonly log: Logger;
+  private readonly scheduler: KeyScheduler;
+  private readonly partitions = new Map<string, PartitionWork>();
+  private readonly instanceId = randomUUID().slice(0, 8);
+  private consumer: Consumer | undefined;
+  private admin: Admin | undefined;
+  private caller: Caller<Req, Res> | undefined;
+  private completed: CompletedKeys | undefined;
+  private decoder: Decoder<In> | undefined;
+  private outputEncoder: Encoder<Out> | undefined;
+  private reviewEncoder: Encoder<Rev> | undefined;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private paused = false;
+  private running = false;
+  private stopping = false;
+  private kafkaConnected = false;
+
+  constructor(
+    readonly pipeline: Pipeline<In, Req, Res, Out, Rev>,
+    private readonly options: RunnerOptions,
+  ) {
+    this.kafka = createKafka({ brokers: options.brokers, clientId: options.clientId ?? `junction-${pipeline.name}` });
+    this.log = (options.logger ?? createLogger(pipeline.name)).child({ pipeline: pipeline.name });
+    this.scheduler = new KeyScheduler(pipeline.resolved.maxInFlight, (err) =>
+      this.log.error({ err }, 'record task failed outside its own error handling'),
+    );
+  }
+
+  /** Records fetched and not yet committed, over all partitions. */
+  get inFlight(): number {
+    let n = 0;
+    for (const w of this.partitions.values()) n += w.watermark.pending;
+    return n;
+  }
+
+  health(): RunnerHealth {
+    return {
+      running: this.running,
+      kafkaConnected: this.kafkaConnected,
+      assignedPartitions: [...this.partitions.values()].filter((w) => w.state === 'active').map((w) => w.id),
+      pausedPartitions: this.paused ? this.partitions.size : [...this.partitions.values()].filter((w) => w.dueTimer).length,
+      inFlight: this.inFlight,
+      circuit: this.caller?.circuitState() ?? 'closed',
+    };
+  }
+
+  async start(): Promise<void> {
+    const p = this.pipeline;
+    const { resolved } = p;
+    this.admin = this.kafka.admin();
+    await this.admin.connect();
+
+    // Topics the pipeline owns are created when missing, with the source's partition count.
+    const sourceMeta = await this.admin.fetchTopicMetadata({ topics: [p.source.topic] }).catch((err: unknown) => {
+      throw new Error(`source topic ${p.source.topic} is not available: ${(err as Error).message}`);
+    });
+    const partitions = p.partitions ?? sourceMeta.topics[0]?.partitions.length ?? 1;
+    await ensureTopics(this.kafka, [
+      { topic: resolved.retryTopic, partitions },
+      { topic: resolved.dlqTopic, partitions },
+      {
+        topic: resolved.completedTopic,
+        partitions,
+        config: { 'cleanup.policy': 'compact,delete', 'retention.ms': String(resolved.idempotencyRetentionMs) },
+      },
+      { topic: p.outputs.output.topic, partitions },
+      ...(p.outputs.review ? [{ topic: p.outputs.review.topic, partitions }] : []),
+    ]);
+
+    const serde = new AvroSerde(new RegistryClient({ url: this.options.schemaRegistryUrl }));
+    this.decoder = serde.decoder<In>(p.source.schema);
+    this.outputEncoder = await serde.encoder<Out>(subjectFor(p.outputs.output.topic), p.outputs.output.schema);
+    if (p.outputs.review) {
+      this.reviewEncoder = await serde.encoder<Rev>(subjectFor(p.outputs.review.topic), p.outputs.review.schema);
+    }
+
+    this.caller = p.call(this.options.env ?? process.env);
+    this.caller.onCircuitChange((state) => this.log.warn({ endpoint: this.caller?.endpoint, state }, 'circuit state changed'));
+
+    this.completed = new CompletedKeys(this.kafka, {
+      topic: resolved.completedTopic,
+      retentionMs: resolved.idempotencyRetentionMs,
+      groupPrefix: `${resolved.group}.completed`,
+      log: (msg, fields) => this.log.warn(fields ?? {}, msg),
+    });
+    await this.completed.start();
+
+    const consumer = this.kafka.consumer({
+      groupId: resolved.group,
+      readUncommitted: false,
+      sessionTimeout: 30_000,
+      rebalanceTimeout: 60_000,
+      heartbeatInterval: 3_000,
+      maxWaitTimeInMs: 100,
+      maxBytesPerPartition: 1024 * 1024,
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.CONNECT, () => (this.kafkaConnected = true));
+    consumer.on(consumer.events.DISCONNECT, () => (this.kafkaConnected = false));
+    consumer.on(consumer.events.CRASH, (e) => {
+      this.kafkaConnected = false;
+      this.log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
+    });
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      this.stats.rebalances++;
+      this.onAssignment(e.payload.memberAssignment);
+    });
+
+    await consumer.connect();
+    this.kafkaConnected = true;
+    await consumer.subscribe({ topics: [p.source.topic, resolved.retryTopic], fromBeginning: true });
+    this.running = true;
+    this.flushTimer = setInterval(() => this.flush(), resolved.commitIntervalMs);
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: Math.max(1, Math.min(partitions * 2, 8)),
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+    this.log.info({ group: resolved.group, source: p.source.topic, partitions }, 'pipeline started');
+  }
+
+  /** Graceful stop: stop fetching, finish in-flight work within the deadline, commit, leave the group. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    const deadline = Date.now() + (this.options.shutdownTimeoutMs ?? 20_000);
+    this.pauseAll();
+    await Promise.race([this.scheduler.idle(), sleep(Math.max(0, deadline - Date.now()))]);
+    // commit what finished; records whose predecessors did not finish stay uncommitted and are
+    // fetched again by the next owner
+    for (;;) {
+      this.flush();
+      const committing = [...this.partitions.values()].flatMap((w) => (w.committing ? [w.committing] : []));
+      if (committing.length === 0 || Date.now() > deadline) break;
+      await Promise.all(committing);
+    }
+    clearInterval(this.flushTimer);
+    this.running = false;
+    await this.consumer?.disconnect().catch((err: unknown) => this.log.warn({ err }, 'consumer disconnect failed'));
+    await Promise.all([...this.partitions.values()].map((w) => w.producer?.disconnect().catch(() => {})));
+    await this.completed?.stop();
+    await this.caller?.close();
+    await this.admin?.disconnect().catch(() => {});
+    this.log.info({ stats: this.stats }, 'pipeline stopped');
+  }
+
+  // ---------------------------------------------------------------------------------- assignment
+
+  private onAssignment(assignment: Record<string, number[]>): void {
+    const assigned = new Set<string>();
+    for (const [topic, parts] of Object.entries(assignment)) for (const p of parts) assigned.add(`${topic}:${p}`);
+    // Every partition starts over from its committed offset: work in flight across a rebalance is
+    // abandoned (its records are fetched again), which keeps the floor logic the only source of truth.
+    for (const work of this.partitions.values()) {
+      work.resetWork();
+      this.completed?.dropPending(work.id);
+      if (!assigned.has(work.id)) {
+        work.state = 'revoked';
+        this.partitions.delete(work.id);
+        clearTimeout(work.dueTimer);
+        const w = work;
+        void (async () => {
+          await w.committing?.catch(() => {});
+          await w.producer?.disconnect().catch(() => {});
+        })();
+      }
+    }
+    for (const id of assigned) {
+      let work = this.partitions.get(id);
+      if (!work) {
+        const sep = id.lastIndexOf(':');
+        work = new PartitionWork(id.slice(0, sep), Number(id.slice(sep + 1)));
+        this.partitions.set(id, work);
+      }
+      work.state = 'joining';
+      clearTimeout(work.dueTimer);
+      work.dueTimer = undefined;
+      work.ready = this.activate(work, work.epoch);
+    }
+    this.paused = false;
+    const tps = this.topicPartitions(() => true);
+    if (tps.length) this.consumer?.resume(tps);
+    this.log.info({ assigned: [...assigned] }, 'partitions assigned');
+  }
+
+  /** Fences any previous owner (transactional producer init), then reads the committed offset. */
+  private async activate(work: PartitionWork, epoch: number): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await work.committing?.catch(() => {});
+        if (!work.producer) {
+          const producer = this.kafka.producer({
+            transactionalId: transactionalIdFor(this.pipeline.name, work.topic, work.partition),
+            idempotent: true,
+            maxInFlightRequests: 1,
+            transactionTimeout: 60_000,
+            // kafkajs retries CONCURRENT_TRANSACTIONS with this back-off; the default (300 ms) makes
+            // every transaction started right after a commit wait that long.
+            retry: { initialRetryTime: 20, maxRetryTime: 1_000, retries: Number.MAX_SAFE_INTEGER },
+          });
+          await producer.connect();
+          work.producer = producer;
+        }
+        const offsets = await this.admin!.fetchOffsets({ groupId: this.pipeline.resolved.group, topics: [work.topic] });
+        const committed = offsets[0]?.partitions.find((p) => p.partition === work.partition)?.offset ?? '-1';
+        if (work.epoch !== epoch) return;
+        work.floor = BigInt(committed);
+        work.state = 'active';
+        return;
+      } catch (err) {
+        this.log.warn({ err, partition: work.id, attempt }, 'partition activation failed; retrying');
+        if (work.epoch !== epoch || this.stopping) return;
+        await work.producer?.disconnect().catch(() => {});
+        work.producer = undefined;
+        await sleep(Math.min(5_000, 200 * attempt));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------- intake
+
+  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const work = this.partitions.get(`${batch.topic}:${batch.partition}`);
+    if (!work) return;
+    await work.ready;
+    if (work.state !== 'active' || this.stopping) return;
+    const epoch = work.epoch;
+    const max = this.pipeline.resolved.maxInFlight;
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale() || work.epoch !== epoch || this.stopping) break;
+      if (this.inFlight >= max) {
+        this.pauseAll();
+        break;
+      }
+      const offset = BigInt(message.offset);
+      if (offset < work.floor || (work.lastTracked !== undefined && offset <= work.lastTracked)) {
+        resolveOffset(message.offset);
+        continue;
+      }
+      const retry = batch.topic === this.pipeline.resolved.retryTopic ? readRetryState(message.headers) : undefined;
+      if (retry && retry.dueAt > Date.now()) {
+        this.pauseUntilDue(work, retry.dueAt);
+        break;
+      }
+      work.watermark.track(offset);
+      work.lastTracked = offset;
+      resolveOffset(message.offset);
+      this.stats.consumed++;
+      await this.accept({
+        work,
+        epoch,
+        offset,
+        message,
+        retry,
+        origin: retry?.origin ?? {
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: message.offset,
+          timestamp: message.timestamp,
+        },
+        traceparent: headerText(message.headers, H.traceparent),
+      });
+    }
+    await heartbeat();
+  }
+
+  /** Decodes and validates in fetch order (the key comes from the event), then schedules by key. */
+  private async accept(rec: InRecord): Promise<void> {
+    const p = this.pipeline;
+    let event: In;
+    try {
+      if (rec.message.value === null) throw new NullValueError();
+      event = await this.decoder!.decode(rec.message.value);
+      checkQuality(p.quality ?? [], event);
+    } catch (err) {
+      this.finish(rec, this.failed(rec, classify(err), undefined));
+      return;
+    }
+    let key: string;
+    let idem: string;
+    try {
+      key = p.key(event);
+      idem = p.idempotencyKey(event);
+      if (typeof key !== 'string' || typeof idem !== 'string' || idem === '') throw new Error('expected non-empty strings');
+    } catch (err) {
+      this.finish(rec, this.failed(rec, classify(new MappingError('key/idempotencyKey', err)), undefined));
+      return;
+    }
+    this.scheduler.submit(key, () => this.process(rec, event, key, idem));
+  }
+
+  // ---------------------------------------------------------------------------------- processing
+
+  private async process(rec: InRecord, event: In, key: string, idem: string): Promise<void> {
+    if (rec.epoch !== rec.work.epoch) return; // abandoned by a rebalance
+    const p = this.pipeline;
+    if (this.completed!.has(idem)) {
+      this.finish(rec, { messages: [], outcome: 'duplicate' });
+      return;
+    }
+    let output: Res;
+    let meta: CallMeta;
+    try {
+      let request: Req;
+      try {
+        request = p.request(event);
+      } catch (err) {
+        throw new MappingError('request', err);
+      }
+      const ctx = rec.traceparent ? { idempotencyKey: idem, traceparent: rec.traceparent } : { idempotencyKey: idem };
+      const r = await this.caller!.call(request, ctx);
+      output = r.output;
+      meta = r.model ? { model: r.model, degraded: false } : { degraded: false };
+    } catch (err) {
+      const failure = classify(err);
+      if (failure.kind === 'retriable' && p.fallback) {
+        try {
+          output = p.fallback(event, failure);
+          meta = { degraded: true, model: { name: 'fallback', version: p.name } };
+        } catch (fallbackErr) {
+          this.finish(rec, this.failed(rec, classify(new MappingError('fallback', fallbackErr)), idem));
+          return;
+        }
+      } else {
+        this.finish(rec, this.failed(rec, failure, idem));
+        return;
+      }
+    }
+    if (rec.epoch !== rec.work.epoch) return;
+    try {
+      const result = p.result(event, output, meta);
+      const route: Route = p.route ? p.route(result, event) : 'output';
+      const messages: OutMessage[] = [];
+      if (route === 'output' || (route === 'review' && !this.reviewEncoder)) {
+        messages.push(this.resultMessage(rec, key, idem, p.outputs.output.topic, this.outputEncoder!.encode(result), meta, 'output'));
+      } else if (route === 'review') {
+        const reviewValue = p.review ? p.review(result, event) : (result as unknown as Rev);
+        messages.push(
+          this.resultMessage(rec, key, idem, p.outputs.review!.topic, this.reviewEncoder!.encode(reviewValue), meta, 'review'),
+        );
+      }
+      this.completed!.markPending(idem, rec.work.id);
+      this.finish(rec, {
+        messages,
+        completedKey: idem,
+        outcome: route === 'review' && !this.reviewEncoder ? 'output' : route,
+        degraded: meta.degraded,
+      });
+    } catch (err) {
+      const f = classify(err instanceof Error && err.name === 'AvroEncodeError' ? err : new MappingError('result', err));
+      this.finish(rec, this.failed(rec, f, idem));
+    }
+  }
+
+  private resultMessage(
+    rec: InRecord,
+    key: string,
+    idem: string,
+    topic: string,
+    value: Buffer,
+    meta: CallMeta,
+    route: string,
+  ): OutMessage {
+    const headers = resultHeaders({
+      pipeline: this.pipeline.name,
+      id: `${idem}/${topic}`,
+      type: topic,
+      time: Date.now(),
+      subject: key,
+      ...(rec.traceparent ? { traceparent: rec.traceparent } : {}),
+      idempotencyKey: idem,
+      origin: rec.origin,
+      ...(meta.model ? { model: meta.model } : {}),
+      degraded: meta.degraded,
+      route,
+    });
+    return { topic, key, value, headers };
+  }
+
+  /** Retry topic while attempts remain and the failure is retriable; otherwise the DLQ. */
+  private failed(rec: InRecord, failure: Failure, idem: string | undefined): Emission {
+    const { resolved, name } = this.pipeline;
+    const now = Date.now();
+    const attempts = (rec.retry?.attempts ?? 0) + 1;
+    const ctx = {
+      pipeline: name,
+      consumerGroup: resolved.group,
+      origin: rec.origin,
+      attempts,
+      firstFailure: rec.retry?.firstFailure ?? now,
+      lastFailure: now,
+      failure,
+      ...(idem !== undefined ? { idempotencyKey: idem } : {}),
+    };
+    const original = rec.message.headers as IHeaders | undefined;
+    if (failure.kind === 'retriable' && attempts <= resolved.retryDelaysMs.length) {
+      const delay = Math.max(resolved.retryDelaysMs[attempts - 1] ?? 0, failure.retryAfterMs ?? 0);
+      return {
+        outcome: 'retry',
+        messages: [
+          { topic: resolved.retryTopic, key: rec.message.key, value: rec.message.value, headers: retryHeaders(original, ctx, now + delay) },
+        ],
+      };
+    }
+    if (failure.kind !== 'retriable') this.log.debug({ code: failure.code, origin: rec.origin }, 'record dead-lettered');
+    return {
+      outcome: 'dlq',
+      messages: [{ topic: resolved.dlqTopic, key: rec.message.key, value: rec.message.value, headers: deadLetterHeaders(original, ctx) }],
+    };
+  }
+
+  private finish(rec: InRecord, emission: Emission): void {
+    if (rec.epoch !== rec.work.epoch) return;
+    rec.work.watermark.finish(rec.offset, emission);
+  }
+
+  // ---------------------------------------------------------------------------------- commit
+
+  private flush(): void {
+    for (const work of this.partitions.values()) {
+      if (work.state !== 'active' || work.committing) continue;
+      const released = work.watermark.release();
+      if (!released) continue;
+      work.committing = this.commit(work, work.epoch, released.values, released.commitOffset).finally(() => {
+        work.committing = undefined;
+        this.maybeResume();
+      });
+    }
+  }
+
+  private async commit(work: PartitionWork, epoch: number, values: Emission[], commitOffset: bigint): Promise<void> {
+    const byTopic = new Map<string, { key: Buffer | string | null; value: Buffer | null; headers: IHeaders }[]>();
+    const completedKeys: string[] = [];
+    for (const v of values) {
+      for (const m of v.messages) {
+        let list = byTopic.get(m.topic);
+        if (!list) byTopic.set(m.topic, (list = []));
+        list.push({ key: m.key, value: m.value, headers: m.headers });
+      }
+      if (v.completedKey !== undefined) completedKeys.push(v.completedKey);
+    }
+    if (completedKeys.length > 0) {
+      const at = String(Date.now());
+      byTopic.set(
+        this.pipeline.resolved.completedTopic,
+        completedKeys.map((k) => ({ key: k, value: Buffer.from(at), headers: { [H.pipeline]: this.pipeline.name } })),
+      );
+    }
+    const producer = work.producer as Producer;
+    for (let attempt = 1; ; attempt++) {
+      const txn = await producer.transaction();
+      try {
+        if (byTopic.size > 0) {
+          await txn.sendBatch({
+            topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+          });
+        }
+        await txn.sendOffsets({
+          consumerGroupId: this.pipeline.resolved.group,
+          topics: [{ topic: work.topic, partitions: [{ partition: work.partition, offset: commitOffset.toString() }] }],
+        });
+        await txn.commit();
+        this.stats.commits++;
+        this.completed!.committedNow(completedKeys);
+        work.floor = commitOffset;
+        for (const v of values) this.count(v);
+        return;
+      } catch (err) {
+        await txn.abort().catch(() => {});
+        this.stats.abortedCommits++;
+        const fenced = isFenced(err);
+        const concurrent = (err as { type?: string }).type === 'CONCURRENT_TRANSACTIONS';
+        if (concurrent && attempt < MAX_TXN_ATTEMPTS && !fenced) {
+          await sleep(20 * attempt);
+          continue;
+        }
+        this.log.warn({ err, partition: work.id, fenced }, 'commit failed; uncommitted work of the partition is dropped');
+        if (work.epoch !== epoch) return;
+        this.completed!.dropPending(work.id);
+        work.resetWork();
+        if (fenced) {
+          // another instance owns the partition now; a rebalance will tell us
+          work.state = 'fenced';
+          await producer.disconnect().catch(() => {});
+          work.producer = undefined;
+          return;
+        }
+        work.state = 'joining';
+        work.ready = this.activate(work, work.epoch).then(() => {
+          if (work.state === 'active') this.consumer?.seek({ topic: work.topic, partition: work.partition, offset: String(work.floor < 0n ? 0n : work.floor) });
+        });
+        return;
+      }
+    }
+  }
+
+  private count(v: Emission): void {
+    switch (v.outcome) {
+      case 'output':
+        this.stats.output++;
+        break;
+      case 'review':
+        this.stats.review++;
+        break;
+      case 'drop':
+        this.stats.dropped++;
+        break;
+      case 'duplicate':
+        this.stats.duplicates++;
+        break;
+      case 'retry':
+        this.stats.retried++;
+        break;
+      case 'dlq':
+        this.stats.deadLettered++;
+        break;
+    }
+    if (v.degraded) this.stats.degraded++;
+  }
+
+  // ---------------------------------------------------------------------------------- backpressure
+
+  private topicPartitions(filter: (w: PartitionWork) => boolean): { topic: string; partitions: number[] }[] {
+    const byTopic = new Map<string, number[]>();
+    for (const w of this.partitions.values()) {
+      if (!filter(w)) continue;
+      byTopic.set(w.topic, [...(byTopic.get(w.topic) ?? []), w.partition]);
+    }
+    return [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
+  }
+
+  private pauseAll(): void {
+    if (this.paused || !this.consumer) return;
+    this.paused = true;
+    const tps = this.topicPartitions(() => true);
+    if (tps.length) this.consumer.pause(tps);
+  }
+
+  private maybeResume(): void {
+    if (!this.paused || this.stopping || !this.consumer) return;
+    if (this.inFlight > this.pipeline.resolved.maxInFlight / 2) return;
+    this.paused = false;
+    const tps = this.topicPartitions((w) => !w.dueTimer);
+    if (tps.length) this.consumer.resume(tps);
+  }
+
+  /** A retry record not yet due: pause just that partition until it is (the source keeps flowing). */
+  private pauseUntilDue(work: PartitionWork, dueAt: number): void {
+    if (work.dueTimer || !this.consumer) return;
+    this.consumer.pause([{ topic: work.topic, partitions: [work.partition] }]);
+    work.dueTimer = setTimeout(
+      () => {
+        work.dueTimer = undefined;
+        if (!this.paused && !this.stopping) this.consumer?.resume([{ topic: work.topic, partitions: [work.partition] }]);
+      },
+      Math.max(10, dueAt - Date.now()),
+    );
+    work.dueTimer.unref();
+  }
+}
+
+function isFenced(err: unknown): boolean {
+  const e = err as { type?: string; name?: string; message?: string };
+  return (
+    e.type === 'INVALID_PRODUCER_EPOCH' ||
+    e.type === 'PRODUCER_FENCED' ||
+    e.name === 'KafkaJSProducerFencedError' ||
+    /fenced/i.test(e.message ?? '')
+  );
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
