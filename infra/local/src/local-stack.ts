@@ -36,7 +36,20 @@ export interface StackStatus {
   schemaRegistry: { url: string; up: boolean; version: string; pid?: number };
 }
 
-const DEFAULTS: StackSettings = { brokers: 1, kafkaPort: 9092, registryPort: 8080 };
+function envPort(name: string, fallback: number): number {
+  const v = process.env[name];
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new StackError(`${name}=${v} is not a TCP port (1-65535)`);
+  return n;
+}
+
+/** Defaults, overridable with JUNCTION_KAFKA_PORT / JUNCTION_REGISTRY_PORT (the CLI flags win over both). */
+const DEFAULTS: StackSettings = {
+  brokers: 1,
+  kafkaPort: envPort('JUNCTION_KAFKA_PORT', 9092),
+  registryPort: envPort('JUNCTION_REGISTRY_PORT', 8080),
+};
 const READY_TIMEOUT_MS = 180_000;
 
 export class LocalStack {
