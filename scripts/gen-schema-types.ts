@@ -7,7 +7,15 @@
 // One file per Avro namespace (or per .avsc without one) plus an index.ts barrel; see
 // libs/schemas/src/typegen.ts for what is generated. Files in the output folder that this script
 // generated earlier and that no schema produces any more are deleted.
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateTypes, type AvscSource, type GeneratedFile } from '../libs/schemas/src/index';
@@ -33,7 +41,9 @@ export interface GenerateSchemaTypesResult {
   files: GeneratedFile[];
 }
 
-export async function generateSchemaTypes(options: GenerateSchemaTypesOptions = {}): Promise<GenerateSchemaTypesResult> {
+export async function generateSchemaTypes(
+  options: GenerateSchemaTypesOptions = {},
+): Promise<GenerateSchemaTypesResult> {
   const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
   const schemasDir = resolve(options.schemasDir ?? join(repo, 'schemas'));
   const outDir = resolve(options.outDir ?? join(schemasDir, 'generated'));
@@ -43,7 +53,9 @@ export async function generateSchemaTypes(options: GenerateSchemaTypesOptions = 
     try {
       return { file, schema: JSON.parse(readFileSync(path, 'utf8')) as unknown };
     } catch (err) {
-      throw new Error(`${file}: not valid JSON: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      throw new Error(`${file}: not valid JSON: ${err instanceof Error ? err.message : String(err)}`, {
+        cause: err,
+      });
     }
   });
   let files = generateTypes(sources);
@@ -63,7 +75,10 @@ export async function generateSchemaTypes(options: GenerateSchemaTypesOptions = 
   const wanted = new Set(files.map((f) => f.path));
   const removed = existsSync(outDir)
     ? readdirSync(outDir).filter(
-        (name) => name.endsWith('.ts') && !wanted.has(name) && readFileSync(join(outDir, name), 'utf8').startsWith(GENERATED_MARK),
+        (name) =>
+          name.endsWith('.ts') &&
+          !wanted.has(name) &&
+          readFileSync(join(outDir, name), 'utf8').startsWith(GENERATED_MARK),
       )
     : [];
   if (!options.check) for (const name of removed) rmSync(join(outDir, name));
@@ -73,7 +88,9 @@ export async function generateSchemaTypes(options: GenerateSchemaTypesOptions = 
 function findAvsc(dir: string, skip: string): string[] {
   if (!existsSync(dir)) return [];
   const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  )) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
       if (path !== skip && entry.name !== 'node_modules') out.push(...findAvsc(path, skip));
@@ -95,7 +112,10 @@ async function formatFiles(files: GeneratedFile[], outDir: string, repo: string)
     files.map(async (f) => {
       const filepath = join(outDir, f.path);
       // the output folder's prettier config, or the repository's when it has none (a folder outside the repo)
-      const config = (await prettier.resolveConfig(filepath)) ?? (await prettier.resolveConfig(join(repo, 'package.json'))) ?? {};
+      const config =
+        (await prettier.resolveConfig(filepath)) ??
+        (await prettier.resolveConfig(join(repo, 'package.json'))) ??
+        {};
       return { ...f, content: await prettier.format(f.content, { ...config, filepath }) };
     }),
   );
@@ -111,12 +131,17 @@ async function main(argv: string[]): Promise<number> {
       if (arg === '--schemas') options.schemasDir = argv[++i];
       else options.outDir = argv[++i];
     } else {
-      process.stderr.write(`unknown argument ${arg}\nusage: gen-schema-types [--schemas DIR] [--out DIR] [--check] [--no-format]\n`);
+      process.stderr.write(
+        `unknown argument ${arg}\nusage: gen-schema-types [--schemas DIR] [--out DIR] [--check] [--no-format]\n`,
+      );
       return 2;
     }
   }
   const result = await generateSchemaTypes(options);
-  const sources = result.files.length === 0 ? 'no .avsc files found, nothing to generate' : `${result.files.length} file(s) generated`;
+  const sources =
+    result.files.length === 0
+      ? 'no .avsc files found, nothing to generate'
+      : `${result.files.length} file(s) generated`;
   if (options.check) {
     const stale = [...result.changed, ...result.removed.map((r) => `${r} (stale)`)];
     process.stdout.write(stale.length ? `out of date: ${stale.join(', ')}\n` : `up to date (${sources})\n`);

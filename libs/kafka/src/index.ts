@@ -9,3 +9,4 @@
  */
 export { createKafka, type KafkaConnection } from './client';
 export { ensureTopics, type TopicSpec } from './topics';
+export { retryTransient } from './retry';

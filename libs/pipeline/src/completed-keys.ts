@@ -14,6 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
+import { retryTransient } from '@junction/kafka';
 
 export interface CompletedKeysOptions {
   topic: string;
@@ -70,7 +71,9 @@ export class CompletedKeys {
     let remaining: Set<number>;
     const targets = new Map<number, bigint>();
     try {
-      const offsets = await admin.fetchTopicOffsets(topic);
+      const offsets = await retryTransient(`reading the end of ${topic}`, () =>
+        admin.fetchTopicOffsets(topic),
+      );
       for (const o of offsets) if (BigInt(o.high) > BigInt(o.low)) targets.set(o.partition, BigInt(o.high));
       remaining = new Set(targets.keys());
     } finally {

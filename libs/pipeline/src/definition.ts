@@ -72,8 +72,13 @@ export const DEFAULTS = {
 } as const;
 
 /** A definition with every default filled in and every name derived. */
-export interface Pipeline<In = unknown, Req = unknown, Res = unknown, Out = unknown, Rev = unknown>
-  extends PipelineDefinition<In, Req, Res, Out, Rev> {
+export interface Pipeline<
+  In = unknown,
+  Req = unknown,
+  Res = unknown,
+  Out = unknown,
+  Rev = unknown,
+> extends PipelineDefinition<In, Req, Res, Out, Rev> {
   readonly resolved: {
     group: string;
     retryTopic: string;
@@ -97,7 +102,8 @@ export function definePipeline<In, Req, Res, Out, Rev = Out>(
   if (!def.source?.topic) problems.push('source.topic is required');
   if (!def.outputs?.output?.topic) problems.push('outputs.output.topic is required');
   const maxInFlight = def.maxInFlight ?? DEFAULTS.maxInFlight;
-  if (!Number.isInteger(maxInFlight) || maxInFlight < 1) problems.push('maxInFlight must be a positive integer');
+  if (!Number.isInteger(maxInFlight) || maxInFlight < 1)
+    problems.push('maxInFlight must be a positive integer');
   const retryDelaysMs = def.retry?.delaysMs ?? DEFAULTS.retryDelaysMs;
   if (retryDelaysMs.some((d) => !(d >= 0))) problems.push('retry.delaysMs must be non-negative numbers');
   const commitIntervalMs = def.commitIntervalMs ?? DEFAULTS.commitIntervalMs;

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { classify } from './errors';
-import { deadLetterHeaders, H, headerNumber, headerText, readRetryState, resultHeaders, retryHeaders } from './headers';
+import {
+  deadLetterHeaders,
+  H,
+  headerNumber,
+  headerText,
+  readRetryState,
+  resultHeaders,
+  retryHeaders,
+} from './headers';
 
 const origin = { topic: 'crm.lead.created.v1', partition: 3, offset: '41', timestamp: '1700000000000' };
 
@@ -13,7 +21,9 @@ function ctx(attempts: number) {
     attempts,
     firstFailure: 1000,
     lastFailure: 2000,
-    failure: classify(Object.assign(new Error('upstream 503'), { name: 'CallError', code: 'http', retriable: true })),
+    failure: classify(
+      Object.assign(new Error('upstream 503'), { name: 'CallError', code: 'http', retriable: true }),
+    ),
   };
 }
 
@@ -46,7 +56,11 @@ describe('header contract', () => {
     const first = retryHeaders({ app: 'x' }, ctx(1), 5000);
     const state = readRetryState(first);
     expect(state).toEqual({ attempts: 1, firstFailure: 1000, dueAt: 5000, origin });
-    const second = retryHeaders(first, { ...ctx(2), origin: state!.origin, firstFailure: state!.firstFailure }, 9000);
+    const second = retryHeaders(
+      first,
+      { ...ctx(2), origin: state!.origin, firstFailure: state!.firstFailure },
+      9000,
+    );
     expect(readRetryState(second)).toEqual({ attempts: 2, firstFailure: 1000, dueAt: 9000, origin });
     expect(headerText(second, 'app')).toBe('x');
   });
@@ -89,21 +103,34 @@ describe('header contract', () => {
 });
 
 describe('error classification', () => {
-  const named = (name: string, extra: Record<string, unknown> = {}) => Object.assign(new Error(name), { name, ...extra });
+  const named = (name: string, extra: Record<string, unknown> = {}) =>
+    Object.assign(new Error(name), { name, ...extra });
 
   it('bad input is poison', () => {
-    for (const n of ['WireFormatError', 'UnknownSchemaError', 'AvroDecodeError', 'SchemaResolutionError', 'QualityError', 'NullValueError']) {
+    for (const n of [
+      'WireFormatError',
+      'UnknownSchemaError',
+      'AvroDecodeError',
+      'SchemaResolutionError',
+      'QualityError',
+      'NullValueError',
+    ]) {
       expect(classify(named(n)).kind).toBe('poison');
     }
   });
 
   it('retriable errors stay retriable and keep Retry-After; others are permanent', () => {
-    expect(classify(named('CallError', { code: 'timeout', retriable: true, retryAfterMs: 1500 }))).toMatchObject({
+    expect(
+      classify(named('CallError', { code: 'timeout', retriable: true, retryAfterMs: 1500 })),
+    ).toMatchObject({
       kind: 'retriable',
       code: 'call.timeout',
       retryAfterMs: 1500,
     });
-    expect(classify(named('RegistryUnavailableError', { retriable: true }))).toMatchObject({ kind: 'retriable', code: 'registry-unavailable' });
+    expect(classify(named('RegistryUnavailableError', { retriable: true }))).toMatchObject({
+      kind: 'retriable',
+      code: 'registry-unavailable',
+    });
     expect(classify(named('CallError', { code: 'http', retriable: false })).kind).toBe('permanent');
     expect(classify(new TypeError('x is undefined')).kind).toBe('permanent');
     expect(classify('a string').message).toBe('a string');

@@ -22,11 +22,42 @@
  * await runner.start();
  * ```
  */
-export { definePipeline, DEFAULTS, type PipelineDefinition, type Pipeline, type TopicSchema, type AvroSchema, type CallMeta, type Route, type PipelineEnv } from './definition';
+export {
+  definePipeline,
+  DEFAULTS,
+  type PipelineDefinition,
+  type Pipeline,
+  type TopicSchema,
+  type AvroSchema,
+  type CallMeta,
+  type Route,
+  type PipelineEnv,
+} from './definition';
 export { PipelineRunner, type RunnerOptions, type RunnerStats, type RunnerHealth } from './runner';
 export { required, range, pattern, oneOf, fresh, checkQuality, type QualityRule } from './quality';
-export { classify, QualityError, MappingError, NullValueError, type Failure, type FailureKind } from './errors';
-export { H as Headers, readRetryState, headerText, headerNumber, type Origin, type RetryState } from './headers';
-export { consumerGroupFor, retryTopicFor, dlqTopicFor, completedTopicFor, transactionalIdFor, subjectFor } from './topic-names';
+export {
+  classify,
+  QualityError,
+  MappingError,
+  NullValueError,
+  type Failure,
+  type FailureKind,
+} from './errors';
+export {
+  H as Headers,
+  readRetryState,
+  headerText,
+  headerNumber,
+  type Origin,
+  type RetryState,
+} from './headers';
+export {
+  consumerGroupFor,
+  retryTopicFor,
+  dlqTopicFor,
+  completedTopicFor,
+  transactionalIdFor,
+  subjectFor,
+} from './topic-names';
 export { OffsetWatermark } from './offset-watermark';
 export { KeyScheduler } from './key-scheduler';

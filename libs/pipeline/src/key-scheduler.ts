@@ -27,7 +27,8 @@ export class KeyScheduler {
     /** Called with a task's error; tasks are expected to handle their own failures. */
     private readonly onError: (err: unknown) => void = () => {},
   ) {
-    if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error('concurrency must be a positive integer');
+    if (!Number.isInteger(concurrency) || concurrency < 1)
+      throw new Error('concurrency must be a positive integer');
   }
 
   /** Tasks submitted and not yet finished (running or queued). */

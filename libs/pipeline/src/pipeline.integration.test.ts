@@ -5,7 +5,17 @@ import type { Kafka } from 'kafkajs';
 import { openInference } from '@junction/calls';
 import { createKafka, ensureTopics } from '@junction/kafka';
 import { createRegistry, SchemaType } from '@junction/schemas';
-import { eventually, readTopic, startModelStub, stubScore, testStack, uniqueSuffix, uniqueTopic, type ModelStub, type ReadRecord } from '@junction/testing';
+import {
+  eventually,
+  readTopic,
+  startModelStub,
+  stubScore,
+  testStack,
+  uniqueSuffix,
+  uniqueTopic,
+  type ModelStub,
+  type ReadRecord,
+} from '@junction/testing';
 import { definePipeline, type AvroSchema } from './definition';
 import { H, headerText } from './headers';
 import { range, required } from './quality';
@@ -24,7 +34,10 @@ const LeadV1 = {
   ],
 } as const;
 
-const LeadV2 = { ...LeadV1, fields: [...LeadV1.fields, { name: 'industry', type: 'string', default: 'unknown' }] } as const;
+const LeadV2 = {
+  ...LeadV1,
+  fields: [...LeadV1.fields, { name: 'industry', type: 'string', default: 'unknown' }],
+} as const;
 
 const Scored = {
   type: 'record',
@@ -74,7 +87,14 @@ afterAll(async () => {
 });
 
 function lead(i: number, overrides: Partial<Lead> = {}): Lead {
-  return { eventId: `evt-${i}`, leadId: `lead-${i % 37}`, email: `l${i}@example.com`, employees: i % 500, visits: i % 7, ...overrides };
+  return {
+    eventId: `evt-${i}`,
+    leadId: `lead-${i % 37}`,
+    email: `l${i}@example.com`,
+    employees: i % 500,
+    visits: i % 7,
+    ...overrides,
+  };
 }
 
 async function source(partitions = 3): Promise<string> {
@@ -83,16 +103,26 @@ async function source(partitions = 3): Promise<string> {
   return topic;
 }
 
-async function produce(topic: string, messages: { key: string | null; value: Buffer | null; headers?: Record<string, string> }[]) {
+async function produce(
+  topic: string,
+  messages: { key: string | null; value: Buffer | null; headers?: Record<string, string> }[],
+) {
   const producer = kafka.producer();
   await producer.connect();
   await producer.send({ topic, messages });
   await producer.disconnect();
 }
 
-async function encodeAll(topic: string, schema: AvroSchema, leads: Lead[]): Promise<{ key: string; value: Buffer }[]> {
+async function encodeAll(
+  topic: string,
+  schema: AvroSchema,
+  leads: Lead[],
+): Promise<{ key: string; value: Buffer }[]> {
   const r = registry();
-  const { id } = await r.register({ type: SchemaType.AVRO, schema: JSON.stringify(schema) }, { subject: `${topic}-value` });
+  const { id } = await r.register(
+    { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
+    { subject: `${topic}-value` },
+  );
   return Promise.all(leads.map(async (l) => ({ key: l.leadId, value: await r.encode(id, l) })));
 }
 
@@ -125,9 +155,15 @@ function testPipeline(topic: string, opts: { reader?: AvroSchema; timeoutMs?: nu
   });
 }
 
-async function startPipeline(topic: string, opts: { reader?: AvroSchema; timeoutMs?: number; pipeline?: ReturnType<typeof testPipeline> } = {}) {
+async function startPipeline(
+  topic: string,
+  opts: { reader?: AvroSchema; timeoutMs?: number; pipeline?: ReturnType<typeof testPipeline> } = {},
+) {
   const pipeline = opts.pipeline ?? testPipeline(topic, opts);
-  const runner = new PipelineRunner(pipeline, { brokers: testStack().brokers, schemaRegistryUrl: testStack().schemaRegistryUrl });
+  const runner = new PipelineRunner(pipeline, {
+    brokers: testStack().brokers,
+    schemaRegistryUrl: testStack().schemaRegistryUrl,
+  });
   runners.push(runner);
   await runner.start();
   return { pipeline, runner };
@@ -148,21 +184,35 @@ describe('pipeline engine (real Kafka, registry and HTTP model)', () => {
   it('dead-letters eleven kinds of bad input with their reasons while good records flow', async () => {
     const topic = await source();
     const good = Array.from({ length: 60 }, (_, i) => lead(i));
-    const encoded = await encodeAll(topic, LeadV1, [...good, lead(1000, { employees: -5 }), lead(1001, { email: null }), lead(1002, { eventId: '' })]);
+    const encoded = await encodeAll(topic, LeadV1, [
+      ...good,
+      lead(1000, { employees: -5 }),
+      lead(1001, { email: null }),
+      lead(1002, { eventId: '' }),
+    ]);
     const valid = encoded.slice(0, 60);
     const [rangeViolation, missingEmail, emptyEventId] = encoded.slice(60);
 
     // a writer schema the reader cannot resolve: employees became a string
     const r = registry();
-    const incompatible = { ...LeadV1, fields: LeadV1.fields.map((f) => (f.name === 'employees' ? { name: 'employees', type: 'string' } : f)) };
-    const { id: badWriterId } = await r.register({ type: SchemaType.AVRO, schema: JSON.stringify(incompatible) }, { subject: `${uniqueTopic('test.other')}-value` });
+    const incompatible = {
+      ...LeadV1,
+      fields: LeadV1.fields.map((f) => (f.name === 'employees' ? { name: 'employees', type: 'string' } : f)),
+    };
+    const { id: badWriterId } = await r.register(
+      { type: SchemaType.AVRO, schema: JSON.stringify(incompatible) },
+      { subject: `${uniqueTopic('test.other')}-value` },
+    );
     const unresolvable = await r.encode(badWriterId, { ...lead(1003), employees: 'many' });
 
     const goodBytes = valid[0]!.value;
     const poison: Record<string, Buffer | null> = {
       'wrong-magic-byte': Buffer.concat([Buffer.from([1]), goodBytes.subarray(1)]),
       'unknown-schema-id': Buffer.concat([Buffer.from([0, 0x7f, 0xff, 0xff, 0xf0]), goodBytes.subarray(5)]),
-      'corrupt-bytes': Buffer.concat([goodBytes.subarray(0, 5), Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01])]),
+      'corrupt-bytes': Buffer.concat([
+        goodBytes.subarray(0, 5),
+        Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]),
+      ]),
       truncated: goodBytes.subarray(0, goodBytes.length - 6),
       'trailing-garbage': Buffer.concat([goodBytes, Buffer.from('garbage')]),
       'too-short': Buffer.from([0, 0, 1]),
@@ -178,14 +228,20 @@ describe('pipeline engine (real Kafka, registry and HTTP model)', () => {
     valid.forEach((v, i) => {
       messages.push(v);
       const kind = kinds[i];
-      if (kind !== undefined) messages.push({ key: `lead-${i % 37}`, value: poison[kind]!, headers: { 'test-kind': kind } });
+      if (kind !== undefined)
+        messages.push({ key: `lead-${i % 37}`, value: poison[kind]!, headers: { 'test-kind': kind } });
     });
     await produce(topic, messages);
 
     const { pipeline, runner } = await startPipeline(topic);
-    await eventually(() => runner.stats.output === 60 && runner.stats.deadLettered === kinds.length, 'all records committed');
+    await eventually(
+      () => runner.stats.output === 60 && runner.stats.deadLettered === kinds.length,
+      'all records committed',
+    );
 
-    const results = await decodeResults(await readTopic(kafka, pipeline.outputs.output.topic, { expected: 60, minWaitMs: 500 }));
+    const results = await decodeResults(
+      await readTopic(kafka, pipeline.outputs.output.topic, { expected: 60, minWaitMs: 500 }),
+    );
     expect(results).toHaveLength(60);
     expect([...countBy(results, (x) => x.eventId).values()].every((n) => n === 1)).toBe(true);
     const first = results.find((x) => x.eventId === 'evt-3')!;
@@ -194,35 +250,78 @@ describe('pipeline engine (real Kafka, registry and HTTP model)', () => {
     const dlq = await readTopic(kafka, pipeline.resolved.dlqTopic, { expected: kinds.length });
     expect(dlq).toHaveLength(kinds.length);
     const byKind = new Map(dlq.map((d) => [headerText(d.headers, 'test-kind') ?? '', d]));
-    for (const kind of ['wrong-magic-byte', 'unknown-schema-id', 'corrupt-bytes', 'truncated', 'trailing-garbage', 'too-short', 'null-value']) {
+    for (const kind of [
+      'wrong-magic-byte',
+      'unknown-schema-id',
+      'corrupt-bytes',
+      'truncated',
+      'trailing-garbage',
+      'too-short',
+      'null-value',
+    ]) {
       const d = byKind.get(kind);
       expect(d, kind).toBeDefined();
       // the original bytes, untouched
-      expect(d!.value === null ? null : Buffer.from(d!.value)).toEqual(poison[kind] === null ? null : Buffer.from(poison[kind]!));
+      expect(d!.value === null ? null : Buffer.from(d!.value)).toEqual(
+        poison[kind] === null ? null : Buffer.from(poison[kind]!),
+      );
       expect(headerText(d!.headers, H.errorKind), kind).toBe('poison');
       expect(headerText(d!.headers, H.dltOriginalTopic)).toBe(topic);
       expect(headerText(d!.headers, H.pipeline)).toBe(pipeline.name);
       expect(headerText(d!.headers, H.dltExceptionMessage)?.length).toBeGreaterThan(0);
     }
-    const reasons = dlq.map((d) => [headerText(d.headers, H.dltExceptionFqcn), headerText(d.headers, H.errorCode), headerText(d.headers, H.dltExceptionMessage)]);
-    expect(reasons).toContainEqual(['QualityError', 'quality.range', 'employees must be between 0 and 100000 (got -5)']);
+    const reasons = dlq.map((d) => [
+      headerText(d.headers, H.dltExceptionFqcn),
+      headerText(d.headers, H.errorCode),
+      headerText(d.headers, H.dltExceptionMessage),
+    ]);
+    expect(reasons).toContainEqual([
+      'QualityError',
+      'quality.range',
+      'employees must be between 0 and 100000 (got -5)',
+    ]);
     expect(reasons).toContainEqual(['QualityError', 'quality.required', 'email is required']);
-    expect(headerText(dlq.find((d) => headerText(d.headers, H.errorCode) === 'mapping')?.headers, H.errorKind)).toBe('permanent');
-    expect(dlq.filter((d) => headerText(d.headers, H.dltExceptionFqcn) === 'SchemaResolutionError')).toHaveLength(1);
-    expect(dlq.filter((d) => headerText(d.headers, H.dltExceptionFqcn) === 'UnknownSchemaError')).toHaveLength(1);
-    expect(dlq.filter((d) => headerText(d.headers, H.dltExceptionFqcn) === 'WireFormatError').length).toBeGreaterThanOrEqual(2);
+    expect(
+      headerText(dlq.find((d) => headerText(d.headers, H.errorCode) === 'mapping')?.headers, H.errorKind),
+    ).toBe('permanent');
+    expect(
+      dlq.filter((d) => headerText(d.headers, H.dltExceptionFqcn) === 'SchemaResolutionError'),
+    ).toHaveLength(1);
+    expect(
+      dlq.filter((d) => headerText(d.headers, H.dltExceptionFqcn) === 'UnknownSchemaError'),
+    ).toHaveLength(1);
+    expect(
+      dlq.filter((d) => headerText(d.headers, H.dltExceptionFqcn) === 'WireFormatError').length,
+    ).toBeGreaterThanOrEqual(2);
   });
 
   it('resolves schema evolution both ways: a newer writer for an older reader, an older writer for a newer reader', async () => {
     const topicA = await source(1);
     const topicB = await source(1);
     // A: producer on v2 (added field), pipeline on v1
-    await produce(topicA, await encodeAll(topicA, LeadV2, Array.from({ length: 10 }, (_, i) => lead(i, { industry: 'retail' }))));
+    await produce(
+      topicA,
+      await encodeAll(
+        topicA,
+        LeadV2,
+        Array.from({ length: 10 }, (_, i) => lead(i, { industry: 'retail' })),
+      ),
+    );
     // B: producer on v1, pipeline on v2 (the added field takes its default)
-    await produce(topicB, await encodeAll(topicB, LeadV1, Array.from({ length: 10 }, (_, i) => lead(i))));
+    await produce(
+      topicB,
+      await encodeAll(
+        topicB,
+        LeadV1,
+        Array.from({ length: 10 }, (_, i) => lead(i)),
+      ),
+    );
     const a = await startPipeline(topicA, { reader: LeadV1 });
     const b = await startPipeline(topicB, { reader: LeadV2 });
-    await eventually(() => a.runner.stats.output === 10 && b.runner.stats.output === 10, 'both pipelines finished');
+    await eventually(
+      () => a.runner.stats.output === 10 && b.runner.stats.output === 10,
+      'both pipelines finished',
+    );
     const ra = await decodeResults(await readTopic(kafka, a.pipeline.outputs.output.topic, { expected: 10 }));
     const rb = await decodeResults(await readTopic(kafka, b.pipeline.outputs.output.topic, { expected: 10 }));
     expect(ra.map((x) => x.industry)).toEqual(Array(10).fill(''));
@@ -233,11 +332,24 @@ describe('pipeline engine (real Kafka, registry and HTTP model)', () => {
   it('yields exactly one result per event from a model that fails 30% of calls and times out on 5%', async () => {
     const topic = await source();
     const n = 300;
-    await produce(topic, await encodeAll(topic, LeadV1, Array.from({ length: n }, (_, i) => lead(i))));
+    await produce(
+      topic,
+      await encodeAll(
+        topic,
+        LeadV1,
+        Array.from({ length: n }, (_, i) => lead(i)),
+      ),
+    );
     stub.options = { errorRate: 0.3, timeoutRate: 0.05 };
     const { pipeline, runner } = await startPipeline(topic, { timeoutMs: 250 });
-    await eventually(() => runner.stats.output + runner.stats.deadLettered === n, 'every event finished', 60_000);
-    const results = await decodeResults(await readTopic(kafka, pipeline.outputs.output.topic, { expected: n, minWaitMs: 1_000 }));
+    await eventually(
+      () => runner.stats.output + runner.stats.deadLettered === n,
+      'every event finished',
+      60_000,
+    );
+    const results = await decodeResults(
+      await readTopic(kafka, pipeline.outputs.output.topic, { expected: n, minWaitMs: 1_000 }),
+    );
     const counts = countBy(results, (x) => x.eventId);
     expect(counts.size).toBe(n);
     expect([...counts.values()].every((c) => c === 1)).toBe(true);
@@ -247,7 +359,11 @@ describe('pipeline engine (real Kafka, registry and HTTP model)', () => {
 
   it('makes no second model call and emits no second result when the same events arrive again, also after a restart', async () => {
     const topic = await source();
-    const events = await encodeAll(topic, LeadV1, Array.from({ length: 100 }, (_, i) => lead(5_000 + i)));
+    const events = await encodeAll(
+      topic,
+      LeadV1,
+      Array.from({ length: 100 }, (_, i) => lead(5_000 + i)),
+    );
     await produce(topic, events);
     const { pipeline, runner } = await startPipeline(topic);
     await eventually(() => runner.stats.output === 100, 'first delivery processed');

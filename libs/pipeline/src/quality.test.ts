@@ -10,7 +10,11 @@ interface Lead {
   company?: { name?: string };
 }
 
-function failure(rules: Parameters<typeof checkQuality<Lead>>[0], lead: Lead, now = 1_000_000_000): QualityError | undefined {
+function failure(
+  rules: Parameters<typeof checkQuality<Lead>>[0],
+  lead: Lead,
+  now = 1_000_000_000,
+): QualityError | undefined {
   try {
     checkQuality(rules, lead, now);
     return undefined;
@@ -29,7 +33,9 @@ describe('data-quality rules', () => {
   });
 
   it('range, pattern and oneOf report the offending value and let null through', () => {
-    expect(failure([range('employees', 0, 100)], { employees: -1 })?.message).toBe('employees must be between 0 and 100 (got -1)');
+    expect(failure([range('employees', 0, 100)], { employees: -1 })?.message).toBe(
+      'employees must be between 0 and 100 (got -1)',
+    );
     expect(failure([range('employees', 0, 100)], { employees: null })).toBeUndefined();
     expect(failure([pattern('email', /@/)], { email: 'nope' })?.rule).toBe('pattern');
     expect(failure([oneOf('channel', ['web', 'event'])], { channel: 'fax' })?.message).toMatch(/got "fax"/);
@@ -38,7 +44,9 @@ describe('data-quality rules', () => {
   it('freshness rejects stale and future timestamps', () => {
     const now = 10_000_000;
     expect(failure([fresh('createdAt', 60_000)], { createdAt: now - 120_000 }, now)?.rule).toBe('freshness');
-    expect(failure([fresh('createdAt', 60_000)], { createdAt: now + 3_600_000 }, now)?.message).toMatch(/future/);
+    expect(failure([fresh('createdAt', 60_000)], { createdAt: now + 3_600_000 }, now)?.message).toMatch(
+      /future/,
+    );
     expect(failure([fresh('createdAt', 60_000)], { createdAt: now - 1_000 }, now)).toBeUndefined();
   });
 

@@ -101,7 +101,8 @@ export function fresh<T>(field: string, maxAgeMs: number, skewMs = 5 * 60_000): 
       if (v === null || v === undefined) return undefined;
       const t = v instanceof Date ? v.getTime() : typeof v === 'number' ? v : Number.NaN;
       if (Number.isNaN(t)) return `${field} must be a timestamp (got ${show(v)})`;
-      if (now - t > maxAgeMs) return `${field} is ${Math.round((now - t) / 1000)}s old; at most ${maxAgeMs / 1000}s allowed`;
+      if (now - t > maxAgeMs)
+        return `${field} is ${Math.round((now - t) / 1000)}s old; at most ${maxAgeMs / 1000}s allowed`;
       if (t - now > skewMs) return `${field} is ${Math.round((t - now) / 1000)}s in the future`;
       return undefined;
     },

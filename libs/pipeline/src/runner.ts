@@ -14,13 +14,22 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { Caller, CircuitState } from '@junction/calls';
-import { createKafka, ensureTopics } from '@junction/kafka';
+import { createKafka, ensureTopics, retryTransient } from '@junction/kafka';
 import { createLogger, type Logger } from '@junction/observability';
 import { AvroSerde, RegistryClient } from '@junction/schemas';
 import { CompletedKeys } from './completed-keys';
 import type { CallMeta, Pipeline, PipelineEnv, Route } from './definition';
 import { classify, MappingError, NullValueError, type Failure } from './errors';
-import { deadLetterHeaders, H, headerText, readRetryState, resultHeaders, retryHeaders, type Origin, type RetryState } from './headers';
+import {
+  deadLetterHeaders,
+  H,
+  headerText,
+  readRetryState,
+  resultHeaders,
+  retryHeaders,
+  type Origin,
+  type RetryState,
+} from './headers';
 import { KeyScheduler } from './key-scheduler';
 import { PartitionWork, type Emission, type OutMessage } from './partition-work';
 import { checkQuality } from './quality';
@@ -35,6 +44,11 @@ export interface RunnerOptions {
   clientId?: string;
   /** Graceful-stop deadline for in-flight work. Default 20 s. */
   shutdownTimeoutMs?: number;
+  /**
+   * How long the group waits for a silent member (a killed process) before giving its partitions to
+   * others. Default 30 s; lower it where processes are expected to die and restart quickly.
+   */
+  sessionTimeoutMs?: number;
 }
 
 export interface RunnerStats {
@@ -116,7 +130,10 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
     readonly pipeline: Pipeline<In, Req, Res, Out, Rev>,
     private readonly options: RunnerOptions,
   ) {
-    this.kafka = createKafka({ brokers: options.brokers, clientId: options.clientId ?? `junction-${pipeline.name}` });
+    this.kafka = createKafka({
+      brokers: options.brokers,
+      clientId: options.clientId ?? `junction-${pipeline.name}`,
+    });
     this.log = (options.logger ?? createLogger(pipeline.name)).child({ pipeline: pipeline.name });
     this.scheduler = new KeyScheduler(pipeline.resolved.maxInFlight, (err) =>
       this.log.error({ err }, 'record task failed outside its own error handling'),
@@ -135,7 +152,9 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
       running: this.running,
       kafkaConnected: this.kafkaConnected,
       assignedPartitions: [...this.partitions.values()].filter((w) => w.state === 'active').map((w) => w.id),
-      pausedPartitions: this.paused ? this.partitions.size : [...this.partitions.values()].filter((w) => w.dueTimer).length,
+      pausedPartitions: this.paused
+        ? this.partitions.size
+        : [...this.partitions.values()].filter((w) => w.dueTimer).length,
       inFlight: this.inFlight,
       circuit: this.caller?.circuitState() ?? 'closed',
     };
@@ -148,31 +167,45 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
     await this.admin.connect();
 
     // Topics the pipeline owns are created when missing, with the source's partition count.
-    const sourceMeta = await this.admin.fetchTopicMetadata({ topics: [p.source.topic] }).catch((err: unknown) => {
-      throw new Error(`source topic ${p.source.topic} is not available: ${(err as Error).message}`);
-    });
+    const admin = this.admin;
+    const sourceMeta = await retryTransient(`source topic ${p.source.topic}`, () =>
+      admin.fetchTopicMetadata({ topics: [p.source.topic] }),
+    );
     const partitions = p.partitions ?? sourceMeta.topics[0]?.partitions.length ?? 1;
-    await ensureTopics(this.kafka, [
-      { topic: resolved.retryTopic, partitions },
-      { topic: resolved.dlqTopic, partitions },
-      {
-        topic: resolved.completedTopic,
-        partitions,
-        config: { 'cleanup.policy': 'compact,delete', 'retention.ms': String(resolved.idempotencyRetentionMs) },
-      },
-      { topic: p.outputs.output.topic, partitions },
-      ...(p.outputs.review ? [{ topic: p.outputs.review.topic, partitions }] : []),
-    ]);
+    await retryTransient('creating the pipeline topics', () =>
+      ensureTopics(this.kafka, [
+        { topic: resolved.retryTopic, partitions },
+        { topic: resolved.dlqTopic, partitions },
+        {
+          topic: resolved.completedTopic,
+          partitions,
+          config: {
+            'cleanup.policy': 'compact,delete',
+            'retention.ms': String(resolved.idempotencyRetentionMs),
+          },
+        },
+        { topic: p.outputs.output.topic, partitions },
+        ...(p.outputs.review ? [{ topic: p.outputs.review.topic, partitions }] : []),
+      ]),
+    );
 
     const serde = new AvroSerde(new RegistryClient({ url: this.options.schemaRegistryUrl }));
     this.decoder = serde.decoder<In>(p.source.schema);
-    this.outputEncoder = await serde.encoder<Out>(subjectFor(p.outputs.output.topic), p.outputs.output.schema);
+    this.outputEncoder = await serde.encoder<Out>(
+      subjectFor(p.outputs.output.topic),
+      p.outputs.output.schema,
+    );
     if (p.outputs.review) {
-      this.reviewEncoder = await serde.encoder<Rev>(subjectFor(p.outputs.review.topic), p.outputs.review.schema);
+      this.reviewEncoder = await serde.encoder<Rev>(
+        subjectFor(p.outputs.review.topic),
+        p.outputs.review.schema,
+      );
     }
 
     this.caller = p.call(this.options.env ?? process.env);
-    this.caller.onCircuitChange((state) => this.log.warn({ endpoint: this.caller?.endpoint, state }, 'circuit state changed'));
+    this.caller.onCircuitChange((state) =>
+      this.log.warn({ endpoint: this.caller?.endpoint, state }, 'circuit state changed'),
+    );
 
     this.completed = new CompletedKeys(this.kafka, {
       topic: resolved.completedTopic,
@@ -185,9 +218,9 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
     const consumer = this.kafka.consumer({
       groupId: resolved.group,
       readUncommitted: false,
-      sessionTimeout: 30_000,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
       rebalanceTimeout: 60_000,
-      heartbeatInterval: 3_000,
+      heartbeatInterval: Math.min(3_000, Math.floor((this.options.sessionTimeoutMs ?? 30_000) / 6)),
       maxWaitTimeInMs: 100,
       maxBytesPerPartition: 1024 * 1024,
     });
@@ -234,7 +267,9 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
     }
     clearInterval(this.flushTimer);
     this.running = false;
-    await this.consumer?.disconnect().catch((err: unknown) => this.log.warn({ err }, 'consumer disconnect failed'));
+    await this.consumer
+      ?.disconnect()
+      .catch((err: unknown) => this.log.warn({ err }, 'consumer disconnect failed'));
     await Promise.all([...this.partitions.values()].map((w) => w.producer?.disconnect().catch(() => {})));
     await this.completed?.stop();
     await this.caller?.close();
@@ -246,7 +281,8 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
 
   private onAssignment(assignment: Record<string, number[]>): void {
     const assigned = new Set<string>();
-    for (const [topic, parts] of Object.entries(assignment)) for (const p of parts) assigned.add(`${topic}:${p}`);
+    for (const [topic, parts] of Object.entries(assignment))
+      for (const p of parts) assigned.add(`${topic}:${p}`);
     // Every partition starts over from its committed offset: work in flight across a rebalance is
     // abandoned (its records are fetched again), which keeps the floor logic the only source of truth.
     for (const work of this.partitions.values()) {
@@ -299,7 +335,10 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
           await producer.connect();
           work.producer = producer;
         }
-        const offsets = await this.admin!.fetchOffsets({ groupId: this.pipeline.resolved.group, topics: [work.topic] });
+        const admin = this.admin!;
+        const offsets = await retryTransient('reading committed offsets', () =>
+          admin.fetchOffsets({ groupId: this.pipeline.resolved.group, topics: [work.topic] }),
+        );
         const committed = offsets[0]?.partitions.find((p) => p.partition === work.partition)?.offset ?? '-1';
         if (work.epoch !== epoch) return;
         work.floor = BigInt(committed);
@@ -317,7 +356,13 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
 
   // ---------------------------------------------------------------------------------- intake
 
-  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async onBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
     const work = this.partitions.get(`${batch.topic}:${batch.partition}`);
     if (!work) return;
     await work.ready;
@@ -335,7 +380,8 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
         resolveOffset(message.offset);
         continue;
       }
-      const retry = batch.topic === this.pipeline.resolved.retryTopic ? readRetryState(message.headers) : undefined;
+      const retry =
+        batch.topic === this.pipeline.resolved.retryTopic ? readRetryState(message.headers) : undefined;
       if (retry && retry.dueAt > Date.now()) {
         this.pauseUntilDue(work, retry.dueAt);
         break;
@@ -379,7 +425,8 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
     try {
       key = p.key(event);
       idem = p.idempotencyKey(event);
-      if (typeof key !== 'string' || typeof idem !== 'string' || idem === '') throw new Error('expected non-empty strings');
+      if (typeof key !== 'string' || typeof idem !== 'string' || idem === '')
+        throw new Error('expected non-empty strings');
     } catch (err) {
       this.finish(rec, this.failed(rec, classify(new MappingError('key/idempotencyKey', err)), undefined));
       return;
@@ -405,7 +452,9 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
       } catch (err) {
         throw new MappingError('request', err);
       }
-      const ctx = rec.traceparent ? { idempotencyKey: idem, traceparent: rec.traceparent } : { idempotencyKey: idem };
+      const ctx = rec.traceparent
+        ? { idempotencyKey: idem, traceparent: rec.traceparent }
+        : { idempotencyKey: idem };
       const r = await this.caller!.call(request, ctx);
       output = r.output;
       meta = r.model ? { model: r.model, degraded: false } : { degraded: false };
@@ -430,11 +479,29 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
       const route: Route = p.route ? p.route(result, event) : 'output';
       const messages: OutMessage[] = [];
       if (route === 'output' || (route === 'review' && !this.reviewEncoder)) {
-        messages.push(this.resultMessage(rec, key, idem, p.outputs.output.topic, this.outputEncoder!.encode(result), meta, 'output'));
+        messages.push(
+          this.resultMessage(
+            rec,
+            key,
+            idem,
+            p.outputs.output.topic,
+            this.outputEncoder!.encode(result),
+            meta,
+            'output',
+          ),
+        );
       } else if (route === 'review') {
         const reviewValue = p.review ? p.review(result, event) : (result as unknown as Rev);
         messages.push(
-          this.resultMessage(rec, key, idem, p.outputs.review!.topic, this.reviewEncoder!.encode(reviewValue), meta, 'review'),
+          this.resultMessage(
+            rec,
+            key,
+            idem,
+            p.outputs.review!.topic,
+            this.reviewEncoder!.encode(reviewValue),
+            meta,
+            'review',
+          ),
         );
       }
       this.completed!.markPending(idem, rec.work.id);
@@ -445,7 +512,9 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
         degraded: meta.degraded,
       });
     } catch (err) {
-      const f = classify(err instanceof Error && err.name === 'AvroEncodeError' ? err : new MappingError('result', err));
+      const f = classify(
+        err instanceof Error && err.name === 'AvroEncodeError' ? err : new MappingError('result', err),
+      );
       this.finish(rec, this.failed(rec, f, idem));
     }
   }
@@ -496,14 +565,27 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
       return {
         outcome: 'retry',
         messages: [
-          { topic: resolved.retryTopic, key: rec.message.key, value: rec.message.value, headers: retryHeaders(original, ctx, now + delay) },
+          {
+            topic: resolved.retryTopic,
+            key: rec.message.key,
+            value: rec.message.value,
+            headers: retryHeaders(original, ctx, now + delay),
+          },
         ],
       };
     }
-    if (failure.kind !== 'retriable') this.log.debug({ code: failure.code, origin: rec.origin }, 'record dead-lettered');
+    if (failure.kind !== 'retriable')
+      this.log.debug({ code: failure.code, origin: rec.origin }, 'record dead-lettered');
     return {
       outcome: 'dlq',
-      messages: [{ topic: resolved.dlqTopic, key: rec.message.key, value: rec.message.value, headers: deadLetterHeaders(original, ctx) }],
+      messages: [
+        {
+          topic: resolved.dlqTopic,
+          key: rec.message.key,
+          value: rec.message.value,
+          headers: deadLetterHeaders(original, ctx),
+        },
+      ],
     };
   }
 
@@ -526,8 +608,16 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
     }
   }
 
-  private async commit(work: PartitionWork, epoch: number, values: Emission[], commitOffset: bigint): Promise<void> {
-    const byTopic = new Map<string, { key: Buffer | string | null; value: Buffer | null; headers: IHeaders }[]>();
+  private async commit(
+    work: PartitionWork,
+    epoch: number,
+    values: Emission[],
+    commitOffset: bigint,
+  ): Promise<void> {
+    const byTopic = new Map<
+      string,
+      { key: Buffer | string | null; value: Buffer | null; headers: IHeaders }[]
+    >();
     const completedKeys: string[] = [];
     for (const v of values) {
       for (const m of v.messages) {
@@ -541,7 +631,11 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
       const at = String(Date.now());
       byTopic.set(
         this.pipeline.resolved.completedTopic,
-        completedKeys.map((k) => ({ key: k, value: Buffer.from(at), headers: { [H.pipeline]: this.pipeline.name } })),
+        completedKeys.map((k) => ({
+          key: k,
+          value: Buffer.from(at),
+          headers: { [H.pipeline]: this.pipeline.name },
+        })),
       );
     }
     const producer = work.producer as Producer;
@@ -555,7 +649,12 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
         }
         await txn.sendOffsets({
           consumerGroupId: this.pipeline.resolved.group,
-          topics: [{ topic: work.topic, partitions: [{ partition: work.partition, offset: commitOffset.toString() }] }],
+          topics: [
+            {
+              topic: work.topic,
+              partitions: [{ partition: work.partition, offset: commitOffset.toString() }],
+            },
+          ],
         });
         await txn.commit();
         this.stats.commits++;
@@ -572,7 +671,10 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
           await sleep(20 * attempt);
           continue;
         }
-        this.log.warn({ err, partition: work.id, fenced }, 'commit failed; uncommitted work of the partition is dropped');
+        this.log.warn(
+          { err, partition: work.id, fenced },
+          'commit failed; uncommitted work of the partition is dropped',
+        );
         if (work.epoch !== epoch) return;
         this.completed!.dropPending(work.id);
         work.resetWork();
@@ -585,7 +687,12 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
         }
         work.state = 'joining';
         work.ready = this.activate(work, work.epoch).then(() => {
-          if (work.state === 'active') this.consumer?.seek({ topic: work.topic, partition: work.partition, offset: String(work.floor < 0n ? 0n : work.floor) });
+          if (work.state === 'active')
+            this.consumer?.seek({
+              topic: work.topic,
+              partition: work.partition,
+              offset: String(work.floor < 0n ? 0n : work.floor),
+            });
         });
         return;
       }
@@ -649,7 +756,8 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
     work.dueTimer = setTimeout(
       () => {
         work.dueTimer = undefined;
-        if (!this.paused && !this.stopping) this.consumer?.resume([{ topic: work.topic, partitions: [work.partition] }]);
+        if (!this.paused && !this.stopping)
+          this.consumer?.resume([{ topic: work.topic, partitions: [work.partition] }]);
       },
       Math.max(10, dueAt - Date.now()),
     );

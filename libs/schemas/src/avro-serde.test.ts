@@ -16,7 +16,9 @@ import {
 import { RegistryClient } from './registry-client';
 import { parseWireFormat, toWireFormat } from './wire-format';
 
-const leadSchema = JSON.parse(readFileSync(new URL('./__fixtures__/avsc/crm/lead-created.avsc', import.meta.url), 'utf8')) as object;
+const leadSchema = JSON.parse(
+  readFileSync(new URL('./__fixtures__/avsc/crm/lead-created.avsc', import.meta.url), 'utf8'),
+) as object;
 
 /** A value for the LeadCreated fixture, with every kind of field filled in. */
 function lead(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -26,7 +28,11 @@ function lead(overrides: Record<string, unknown> = {}): Record<string, unknown> 
     createdAt: 1_763_900_000_123,
     birthDate: 4_000,
     status: 'QUALIFIED',
-    company: { name: 'Acme', employees: 42, address: { street: '1 Main St', city: 'Springfield', country: 'US' } },
+    company: {
+      name: 'Acme',
+      employees: 42,
+      address: { street: '1 Main St', city: 'Springfield', country: 'US' },
+    },
     billingAddress: null,
     tags: ['b2b', 'emea'],
     attributes: { source: 'webinar', campaign: 'q4' },
@@ -55,7 +61,11 @@ const probeV1 = {
 /** v1 plus an optional field with a default: BACKWARD and FORWARD compatible. */
 const probeV2 = {
   ...probeV1,
-  fields: [...probeV1.fields, { name: 'region', type: ['null', 'string'], default: null }, { name: 'weight', type: 'double', default: 1.5 }],
+  fields: [
+    ...probeV1.fields,
+    { name: 'region', type: ['null', 'string'], default: null },
+    { name: 'weight', type: 'double', default: 1.5 },
+  ],
 };
 
 function subject(base = 'test.serde.event.v1'): string {
@@ -99,7 +109,9 @@ describe('AvroSerde round trip', () => {
     const d = decoded as Record<string, unknown>;
     expect(typeof d.createdAt).toBe('number'); // timestamp-millis stays a number of epoch ms
     expect(Buffer.isBuffer(d.fingerprint)).toBe(true);
-    expect(JSON.parse(JSON.stringify({ ...d, fingerprint: 0, avatar: 0, amount: 0 }))).toMatchObject({ leadId: 'L-1' });
+    expect(JSON.parse(JSON.stringify({ ...d, fingerprint: 0, avatar: 0, amount: 0 }))).toMatchObject({
+      leadId: 'L-1',
+    });
   });
 
   it('gives the same encoder for the same subject and schema, and decodes with a fresh serde from the registry', async () => {
@@ -107,7 +119,9 @@ describe('AvroSerde round trip', () => {
     const subj = subject();
     const [a, b] = await Promise.all([s.encoder(subj, probeV1), s.encoder(subj, JSON.stringify(probeV1))]);
     expect(a).toBe(b);
-    const other = await serde().decoder(probeV1).decode(a.encode({ id: 'x', count: 3 }));
+    const other = await serde()
+      .decoder(probeV1)
+      .decode(a.encode({ id: 'x', count: 3 }));
     expect(other).toEqual({ id: 'x', count: 3 });
   });
 
@@ -117,7 +131,11 @@ describe('AvroSerde round trip', () => {
     const bytes = encoder.encode(big);
     expect(bytes.length).toBeGreaterThan(100_000);
     expect(await serde().decoder(probeV1).decode(bytes)).toEqual(big);
-    expect(await serde().decoder(probeV1).decode(encoder.encode({ id: 'small', count: 2 }))).toEqual({ id: 'small', count: 2 });
+    expect(
+      await serde()
+        .decoder(probeV1)
+        .decode(encoder.encode({ id: 'small', count: 2 })),
+    ).toEqual({ id: 'small', count: 2 });
   });
 
   it('with autoRegister off, uses a registered schema and refuses an unregistered one', async () => {
@@ -143,7 +161,10 @@ describe('AvroSerde round trip', () => {
     });
     const s = new AvroSerde(client);
     const encoder = await s.encoder(subject(), leadSchema);
-    const value = lead({ tags: Array.from({ length: 40 }, (_, i) => `tag-number-${i}`), attributes: { note: 'n'.repeat(300) } });
+    const value = lead({
+      tags: Array.from({ length: 40 }, (_, i) => `tag-number-${i}`),
+      attributes: { note: 'n'.repeat(300) },
+    });
     const bytes = encoder.encode(value);
     expect(bytes.length).toBeGreaterThan(800);
     expect(bytes.length).toBeLessThan(1_400);
@@ -193,7 +214,10 @@ describe('AvroSerde schema evolution', () => {
         { name: 'count', type: 'long' },
       ],
     };
-    expect(await s.decoder(reader).decode(writer.encode({ id: 'a', count: 5 }))).toEqual({ id: 'a', count: 5 });
+    expect(await s.decoder(reader).decode(writer.encode({ id: 'a', count: 5 }))).toEqual({
+      id: 'a',
+      count: 5,
+    });
   });
 
   it('rejects a writer the reader cannot resolve with a non-retriable SchemaResolutionError, every time', async () => {
@@ -225,7 +249,11 @@ describe('AvroSerde schema evolution', () => {
 
 describe('AvroSerde poison records and registry failures', () => {
   it('rejects an unknown writer schema id with a non-retriable UnknownSchemaError', async () => {
-    const err = await rejection(serde().decoder(probeV1).decode(toWireFormat(2_147_480_001, Buffer.from([2, 0x61, 2]))));
+    const err = await rejection(
+      serde()
+        .decoder(probeV1)
+        .decode(toWireFormat(2_147_480_001, Buffer.from([2, 0x61, 2]))),
+    );
     expect(err).toBeInstanceOf(UnknownSchemaError);
     expect(err.retriable).toBe(false);
     expect(err.message).toContain('2147480001');
@@ -273,26 +301,35 @@ describe('AvroSerde poison records and registry failures', () => {
   it.each([
     ['array', { type: 'array', items: 'string' }],
     ['map', { type: 'map', values: 'string' }],
-  ])('fails fast on a corrupt %s block count instead of looping on it, resolved or skipped too', async (_kind, fieldType) => {
-    const s = serde();
-    const schema = { type: 'record', name: 'Bag', namespace: 'junction.test', fields: [{ name: 'items', type: fieldType }] };
-    const encoder = await s.encoder(subject(), schema);
-    const { schemaId } = parseWireFormat(encoder.encode({ items: _kind === 'array' ? [] : {} }));
-    // block count: zig-zag varint of 2^33, then two bytes; avsc alone would try to read 8.6 billion items
-    const body = toWireFormat(schemaId, Buffer.from([0x80, 0x80, 0x80, 0x80, 0x40, 0x02, 0x61]));
-    const readers = {
-      same: schema,
-      resolved: { ...schema, fields: [...schema.fields, { name: 'extra', type: 'int', default: 0 }] },
-      skipped: { ...schema, fields: [{ name: 'extra', type: 'int', default: 0 }] },
-    };
-    for (const [how, reader] of Object.entries(readers)) {
-      const started = Date.now();
-      const err = await rejection(s.decoder(reader).decode(body));
-      expect(Date.now() - started, how).toBeLessThan(1_000);
-      expect(err, how).toBeInstanceOf(AvroDecodeError);
-      expect(err.message, how).toMatch(/corrupt block count/);
-    }
-  });
+  ])(
+    'fails fast on a corrupt %s block count instead of looping on it, resolved or skipped too',
+    async (_kind, fieldType) => {
+      const s = serde();
+      const schema = {
+        type: 'record',
+        name: 'Bag',
+        namespace: 'junction.test',
+        fields: [{ name: 'items', type: fieldType }],
+      };
+      const encoder = await s.encoder(subject(), schema);
+      const { schemaId } = parseWireFormat(encoder.encode({ items: _kind === 'array' ? [] : {} }));
+      // block count 2^27 (zig-zag varint), then two bytes: avsc alone reads 134 million empty items,
+      // ~12 s and gigabytes here, before it notices the buffer ended
+      const body = toWireFormat(schemaId, Buffer.from([0x80, 0x80, 0x80, 0x80, 0x01, 0x02, 0x61]));
+      const readers = {
+        same: schema,
+        resolved: { ...schema, fields: [...schema.fields, { name: 'extra', type: 'int', default: 0 }] },
+        skipped: { ...schema, fields: [{ name: 'extra', type: 'int', default: 0 }] },
+      };
+      for (const [how, reader] of Object.entries(readers)) {
+        const started = Date.now();
+        const err = await rejection(s.decoder(reader).decode(body));
+        expect(Date.now() - started, how).toBeLessThan(1_000);
+        expect(err, how).toBeInstanceOf(AvroDecodeError);
+        expect(err.message, how).toMatch(/corrupt block count/);
+      }
+    },
+  );
 
   it('fails with a retriable RegistryUnavailableError when the registry is unreachable', async () => {
     const s = new AvroSerde(new RegistryClient('http://127.0.0.1:1'));

@@ -4,7 +4,13 @@
 // lookups and avsc's compiled reader; `encode` is an avsc write into a reused scratch buffer and one
 // copy. No network and no JSON parsing.
 import { parseAvroSchema, schemaText, type AvroResolver, type AvroSchemaInput, type AvroType } from './avro';
-import { AvroDecodeError, AvroEncodeError, SchemaError, SchemaResolutionError, UnknownSchemaError } from './errors';
+import {
+  AvroDecodeError,
+  AvroEncodeError,
+  SchemaError,
+  SchemaResolutionError,
+  UnknownSchemaError,
+} from './errors';
 import type { RegistryClient } from './registry-client';
 import { HEADER_SIZE, MAGIC_BYTE, parseWireFormat } from './wire-format';
 
@@ -75,7 +81,11 @@ export class AvroSerde {
    * An encoder for `subject` (e.g. `<topic>-value`): registers (or looks up) the schema once, then
    * `encode` is synchronous. Encoders are cached per subject and schema text.
    */
-  encoder<T = unknown>(subject: string, schema: AvroSchemaInput, options: EncoderOptions = {}): Promise<AvroEncoder<T>> {
+  encoder<T = unknown>(
+    subject: string,
+    schema: AvroSchemaInput,
+    options: EncoderOptions = {},
+  ): Promise<AvroEncoder<T>> {
     const autoRegister = options.autoRegister ?? true;
     const text = schemaText(schema);
     const key = `${autoRegister ? 'r' : 'l'}\u0000${subject}\u0000${text}`;
@@ -88,7 +98,11 @@ export class AvroSerde {
     return pending as Promise<AvroEncoder<T>>;
   }
 
-  private async createEncoder(subject: string, schema: AvroSchemaInput, autoRegister: boolean): Promise<AvroEncoder<unknown>> {
+  private async createEncoder(
+    subject: string,
+    schema: AvroSchemaInput,
+    autoRegister: boolean,
+  ): Promise<AvroEncoder<unknown>> {
     const type = parseAvroSchema(schema); // fail on a bad schema before any network
     let schemaId: number;
     if (autoRegister) {
@@ -96,9 +110,12 @@ export class AvroSerde {
     } else {
       const found = await this.registry.lookup(subject, schema);
       if (!found) {
-        throw new UnknownSchemaError(`schema ${type.name ?? type.typeName} is not registered under subject ${subject} (autoRegister is off)`, {
-          subject,
-        });
+        throw new UnknownSchemaError(
+          `schema ${type.name ?? type.typeName} is not registered under subject ${subject} (autoRegister is off)`,
+          {
+            subject,
+          },
+        );
       }
       schemaId = found.id;
     }
@@ -118,16 +135,24 @@ export class AvroSerde {
   private async loadWriterType(id: number): Promise<AvroType> {
     const registered = await this.registry.getSchemaById(id);
     if (registered.schemaType !== 'AVRO') {
-      throw new SchemaResolutionError(`schema id ${id} is a ${registered.schemaType} schema, not Avro`, { schemaId: id });
+      throw new SchemaResolutionError(`schema id ${id} is a ${registered.schemaType} schema, not Avro`, {
+        schemaId: id,
+      });
     }
     try {
       return parseAvroSchema(registered.schema);
     } catch (err) {
-      const refs = registered.references.length > 0 ? ` (it uses schema references, which this serde does not resolve)` : '';
-      throw new SchemaResolutionError(`writer schema id ${id} is not a usable Avro schema${refs}: ${message(err)}`, {
-        schemaId: id,
-        cause: err,
-      });
+      const refs =
+        registered.references.length > 0
+          ? ` (it uses schema references, which this serde does not resolve)`
+          : '';
+      throw new SchemaResolutionError(
+        `writer schema id ${id} is not a usable Avro schema${refs}: ${message(err)}`,
+        {
+          schemaId: id,
+          cause: err,
+        },
+      );
     }
   }
 }
@@ -173,7 +198,11 @@ class Decoder<T> implements AvroDecoder<T> {
     const writer = await this.writerType(id);
     let reader: Reader;
     try {
-      reader = { resolver: writer.equals(this.readerType) ? undefined : this.readerType.createResolver(writer, { ignoreNamespaces: true }) };
+      reader = {
+        resolver: writer.equals(this.readerType)
+          ? undefined
+          : this.readerType.createResolver(writer, { ignoreNamespaces: true }),
+      };
     } catch (err) {
       const e = new SchemaResolutionError(
         `cannot read records written with schema id ${id} (${writer.name ?? writer.typeName}) as ${this.readerName()}: ${message(err)}`,
@@ -223,7 +252,10 @@ class Encoder<T> implements AvroEncoder<T> {
       return this.type.encode(value, this.scratch, HEADER_SIZE);
     } catch (err) {
       if (err instanceof SchemaError) throw err;
-      throw new AvroEncodeError(`cannot encode value for subject ${this.subject}: ${message(err)}`, { subject: this.subject, cause: err });
+      throw new AvroEncodeError(`cannot encode value for subject ${this.subject}: ${message(err)}`, {
+        subject: this.subject,
+        cause: err,
+      });
     }
   }
 

@@ -108,7 +108,10 @@ export class AvroEncodeError extends SchemaError {
   readonly subject: string | undefined;
   readonly paths: readonly string[];
 
-  constructor(message: string, details: { subject?: string; paths?: readonly string[]; cause?: unknown } = {}) {
+  constructor(
+    message: string,
+    details: { subject?: string; paths?: readonly string[]; cause?: unknown } = {},
+  ) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.subject = details.subject;
     this.paths = details.paths ?? [];

@@ -37,10 +37,22 @@ export {
   type SchemaTypeName,
 } from './registry-client';
 export { AvroSerde, type AvroDecoder, type AvroEncoder, type EncoderOptions } from './avro-serde';
-export { parseWireFormat, toWireFormat, MAGIC_BYTE, HEADER_SIZE, type WireFormatMessage } from './wire-format';
+export {
+  parseWireFormat,
+  toWireFormat,
+  MAGIC_BYTE,
+  HEADER_SIZE,
+  type WireFormatMessage,
+} from './wire-format';
 export { parseAvroSchema, type AvroSchemaInput, type AvroType } from './avro';
 export { piiFields } from './pii';
-export { generateTypes, schemaToTypeScript, type AvscSource, type GeneratedFile, type GenerateOptions } from './typegen';
+export {
+  generateTypes,
+  schemaToTypeScript,
+  type AvscSource,
+  type GeneratedFile,
+  type GenerateOptions,
+} from './typegen';
 export {
   SchemaError,
   WireFormatError,

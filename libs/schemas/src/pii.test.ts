@@ -18,12 +18,17 @@ describe('piiFields', () => {
   });
 
   it('uses * for the branch of an ambiguous (wrapped) union and follows recursive types once', () => {
-    expect(piiFields(fixture('support/ticket.avsc') as object)).toEqual(['channel.*.from', 'channel.*.handle']);
+    expect(piiFields(fixture('support/ticket.avsc') as object)).toEqual([
+      'channel.*.from',
+      'channel.*.handle',
+    ]);
   });
 
   it('returns [] for a schema without personal data, and accepts JSON text', () => {
     expect(piiFields(fixture('crm/lead-qualified.avsc') as object)).toEqual([]);
-    expect(piiFields('{"type":"record","name":"A","fields":[{"name":"x","type":"string","pii":true}]}')).toEqual(['x']);
+    expect(
+      piiFields('{"type":"record","name":"A","fields":[{"name":"x","type":"string","pii":true}]}'),
+    ).toEqual(['x']);
   });
 
   it('reports a marked record field once, not the fields under it, but still sees types defined inside it', () => {

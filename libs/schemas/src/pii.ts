@@ -43,15 +43,33 @@ function walk(
     const branches = (type as AvscUnion).types;
     const rawBranches = Array.isArray(raw) ? raw : [];
     const wrapped = typeName === 'union:wrapped';
-    branches.forEach((branch, i) => walk(rawBranches[i], branch, wrapped ? [...path, '*'] : path, covered, seen, defs, out));
+    branches.forEach((branch, i) =>
+      walk(rawBranches[i], branch, wrapped ? [...path, '*'] : path, covered, seen, defs, out),
+    );
     return;
   }
   if (typeName === 'array') {
-    walk(child(raw, 'items'), (type as unknown as { itemsType: AvroType }).itemsType, [...path, '*'], covered, seen, defs, out);
+    walk(
+      child(raw, 'items'),
+      (type as unknown as { itemsType: AvroType }).itemsType,
+      [...path, '*'],
+      covered,
+      seen,
+      defs,
+      out,
+    );
     return;
   }
   if (typeName === 'map') {
-    walk(child(raw, 'values'), (type as unknown as { valuesType: AvroType }).valuesType, [...path, '*'], covered, seen, defs, out);
+    walk(
+      child(raw, 'values'),
+      (type as unknown as { valuesType: AvroType }).valuesType,
+      [...path, '*'],
+      covered,
+      seen,
+      defs,
+      out,
+    );
     return;
   }
   if (typeName !== 'record' && typeName !== 'error') return;

@@ -31,7 +31,10 @@ function subject(): string {
 }
 
 /** A client on the real registry that records the URLs it fetches (the registry itself is real). */
-function countingClient(options: Partial<RegistryClientOptions> = {}): { client: RegistryClient; calls: string[] } {
+function countingClient(options: Partial<RegistryClientOptions> = {}): {
+  client: RegistryClient;
+  calls: string[];
+} {
   const calls: string[] = [];
   const client = new RegistryClient({
     url: testStack().schemaRegistryUrl,

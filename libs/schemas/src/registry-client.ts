@@ -105,7 +105,8 @@ export class RegistryClient {
     }
     const pending = this.fetchSchemaById(id).catch((err: unknown) => {
       this.byId.delete(id);
-      if (err instanceof UnknownSchemaError) this.notFound.set(id, { error: err, until: Date.now() + this.notFoundTtlMs });
+      if (err instanceof UnknownSchemaError)
+        this.notFound.set(id, { error: err, until: Date.now() + this.notFoundTtlMs });
       throw err;
     });
     this.byId.set(id, pending);
@@ -116,10 +117,13 @@ export class RegistryClient {
     const ctx = { schemaId: id, what: `schema id ${id}` };
     const res = await this.request('GET', `/schemas/ids/${encodeURIComponent(id)}`, undefined, ctx);
     if (res.status === 404) {
-      throw new UnknownSchemaError(`schema id ${id} is not in the registry ${this.url}: ${registryMessage(res)}`, {
-        ...details(res, ctx),
-        retriable: this.unknownSchemaRetriable,
-      });
+      throw new UnknownSchemaError(
+        `schema id ${id} is not in the registry ${this.url}: ${registryMessage(res)}`,
+        {
+          ...details(res, ctx),
+          retriable: this.unknownSchemaRetriable,
+        },
+      );
     }
     this.ensureOk(res, ctx);
     return toRegistered(id, res.body);
@@ -128,7 +132,12 @@ export class RegistryClient {
   /** Registers `schema` under `subject` (POST /subjects/{subject}/versions) and returns its id; idempotent. */
   async register(subject: string, schema: AvroSchemaInput): Promise<number> {
     const ctx = { subject, what: `register under subject ${subject}` };
-    const res = await this.request('POST', `/subjects/${encodeURIComponent(subject)}/versions`, schemaBody(schema), ctx);
+    const res = await this.request(
+      'POST',
+      `/subjects/${encodeURIComponent(subject)}/versions`,
+      schemaBody(schema),
+      ctx,
+    );
     this.ensureOk(res, ctx);
     const id = (res.body as { id?: unknown }).id;
     if (typeof id !== 'number') throw this.unexpected(res, ctx);
@@ -138,7 +147,12 @@ export class RegistryClient {
   /** The version of `subject` holding `schema` (POST /subjects/{subject}), or undefined when it is not registered there. */
   async lookup(subject: string, schema: AvroSchemaInput): Promise<SubjectVersion | undefined> {
     const ctx = { subject, what: `look up schema under subject ${subject}` };
-    const res = await this.request('POST', `/subjects/${encodeURIComponent(subject)}`, schemaBody(schema), ctx);
+    const res = await this.request(
+      'POST',
+      `/subjects/${encodeURIComponent(subject)}`,
+      schemaBody(schema),
+      ctx,
+    );
     if (res.status === 404) return undefined;
     this.ensureOk(res, ctx);
     return toSubjectVersion(res.body, subject);
@@ -147,9 +161,17 @@ export class RegistryClient {
   /** The latest version of `subject`; `UnknownSchemaError` when the subject does not exist. */
   async latest(subject: string): Promise<SubjectVersion> {
     const ctx = { subject, what: `latest version of subject ${subject}` };
-    const res = await this.request('GET', `/subjects/${encodeURIComponent(subject)}/versions/latest`, undefined, ctx);
+    const res = await this.request(
+      'GET',
+      `/subjects/${encodeURIComponent(subject)}/versions/latest`,
+      undefined,
+      ctx,
+    );
     if (res.status === 404) {
-      throw new UnknownSchemaError(`subject ${subject} has no versions in the registry ${this.url}: ${registryMessage(res)}`, details(res, ctx));
+      throw new UnknownSchemaError(
+        `subject ${subject} has no versions in the registry ${this.url}: ${registryMessage(res)}`,
+        details(res, ctx),
+      );
     }
     this.ensureOk(res, ctx);
     return toSubjectVersion(res.body, subject);
@@ -174,7 +196,12 @@ export class RegistryClient {
     return ok;
   }
 
-  private async request(method: 'GET' | 'POST', path: string, body: string | undefined, ctx: RequestContext): Promise<Response> {
+  private async request(
+    method: 'GET' | 'POST',
+    path: string,
+    body: string | undefined,
+    ctx: RequestContext,
+  ): Promise<Response> {
     const url = `${this.url}${path}`;
     let res: globalThis.Response;
     let text: string;
@@ -187,11 +214,14 @@ export class RegistryClient {
       });
       text = await res.text();
     } catch (err) {
-      throw new RegistryUnavailableError(`registry ${this.url} unavailable (${ctx.what}): ${describeFetchError(err, this.timeoutMs)}`, {
-        subject: ctx.subject,
-        schemaId: ctx.schemaId,
-        cause: err,
-      });
+      throw new RegistryUnavailableError(
+        `registry ${this.url} unavailable (${ctx.what}): ${describeFetchError(err, this.timeoutMs)}`,
+        {
+          subject: ctx.subject,
+          schemaId: ctx.schemaId,
+          cause: err,
+        },
+      );
     }
     let parsed: unknown = text;
     if (text.length > 0) {
@@ -218,14 +248,21 @@ export class RegistryClient {
     if (res.status >= 500 || res.status === 429 || res.status === 408) {
       return new RegistryUnavailableError(`registry ${this.url} unavailable (${msg})`, d);
     }
-    if (res.status === 409) return new IncompatibleSchemaError(`schema incompatible with subject ${ctx.subject ?? '?'} (${msg})`, d);
+    if (res.status === 409)
+      return new IncompatibleSchemaError(
+        `schema incompatible with subject ${ctx.subject ?? '?'} (${msg})`,
+        d,
+      );
     if (res.status === 422) return new InvalidSchemaError(`schema refused as invalid (${msg})`, d);
     if (res.status === 404) return new UnknownSchemaError(`not found (${msg})`, d);
     return new RegistryRequestError(`registry ${this.url} refused the request (${msg})`, d);
   }
 
   private unexpected(res: Response, ctx: RequestContext): RegistryError {
-    return new RegistryRequestError(`${ctx.what}: unexpected response from registry ${this.url}: HTTP ${res.status} ${preview(res.body)}`, details(res, ctx));
+    return new RegistryRequestError(
+      `${ctx.what}: unexpected response from registry ${this.url}: HTTP ${res.status} ${preview(res.body)}`,
+      details(res, ctx),
+    );
   }
 }
 
@@ -247,7 +284,9 @@ function details(res: Response, ctx: RequestContext): RegistryErrorDetails {
 function registryMessage(res: Response): string {
   const body = res.body as { message?: unknown; error_code?: unknown } | string | null;
   if (body && typeof body === 'object' && typeof body.message === 'string') {
-    return typeof body.error_code === 'number' ? `${body.message} (error_code ${body.error_code})` : body.message;
+    return typeof body.error_code === 'number'
+      ? `${body.message} (error_code ${body.error_code})`
+      : body.message;
   }
   return preview(body) || '(empty body)';
 }
@@ -274,7 +313,10 @@ function describeFetchError(err: unknown, timeoutMs: number): string {
 function toRegistered(id: number, body: unknown): RegisteredSchema {
   const b = body as { schema?: unknown; schemaType?: unknown; references?: unknown };
   if (typeof b.schema !== 'string') {
-    throw new RegistryRequestError(`schema id ${id}: the registry's answer has no "schema" string: ${preview(body)}`, { schemaId: id });
+    throw new RegistryRequestError(
+      `schema id ${id}: the registry's answer has no "schema" string: ${preview(body)}`,
+      { schemaId: id },
+    );
   }
   return {
     id,
@@ -287,7 +329,10 @@ function toRegistered(id: number, body: unknown): RegisteredSchema {
 function toSubjectVersion(body: unknown, subject: string): SubjectVersion {
   const b = body as { id?: unknown; version?: unknown; subject?: unknown };
   if (typeof b.id !== 'number' || typeof b.version !== 'number') {
-    throw new RegistryRequestError(`subject ${subject}: unexpected answer from the registry: ${preview(body)}`, { subject });
+    throw new RegistryRequestError(
+      `subject ${subject}: unexpected answer from the registry: ${preview(body)}`,
+      { subject },
+    );
   }
   const schema = (body as { schema?: unknown }).schema;
   return {

@@ -2,10 +2,19 @@
 // (5xx, 429, 401, HTML from a proxy). A fake fetch stands in for those answers; the real registry
 // is covered in registry-client.test.ts.
 import { describe, expect, it } from 'vitest';
-import { RegistryRequestError, RegistryUnavailableError, UnknownSchemaError, type SchemaError } from './errors';
+import {
+  RegistryRequestError,
+  RegistryUnavailableError,
+  UnknownSchemaError,
+  type SchemaError,
+} from './errors';
 import { RegistryClient } from './registry-client';
 
-function answering(status: number, body: string, contentType = 'application/json'): { client: RegistryClient; calls: () => number } {
+function answering(
+  status: number,
+  body: string,
+  contentType = 'application/json',
+): { client: RegistryClient; calls: () => number } {
   let calls = 0;
   const client = new RegistryClient({
     url: 'http://registry.invalid/apis/ccompat/v7/',
@@ -27,17 +36,23 @@ async function rejection(p: Promise<unknown>): Promise<SchemaError> {
 }
 
 describe('RegistryClient error classification', () => {
-  it.each([500, 502, 503, 504, 429, 408])('HTTP %i is a retriable RegistryUnavailableError, not cached', async (status) => {
-    const { client, calls } = answering(status, '{"error_code":50001,"message":"Error in the backend data store"}');
-    const err = await rejection(client.getSchemaById(3));
-    expect(err).toBeInstanceOf(RegistryUnavailableError);
-    expect(err.retriable).toBe(true);
-    expect(err.message).toContain('schema id 3');
-    expect(err.message).toContain('Error in the backend data store (error_code 50001)');
-    expect(err).toMatchObject({ status, errorCode: 50001, schemaId: 3 });
-    await rejection(client.getSchemaById(3));
-    expect(calls()).toBe(2);
-  });
+  it.each([500, 502, 503, 504, 429, 408])(
+    'HTTP %i is a retriable RegistryUnavailableError, not cached',
+    async (status) => {
+      const { client, calls } = answering(
+        status,
+        '{"error_code":50001,"message":"Error in the backend data store"}',
+      );
+      const err = await rejection(client.getSchemaById(3));
+      expect(err).toBeInstanceOf(RegistryUnavailableError);
+      expect(err.retriable).toBe(true);
+      expect(err.message).toContain('schema id 3');
+      expect(err.message).toContain('Error in the backend data store (error_code 50001)');
+      expect(err).toMatchObject({ status, errorCode: 50001, schemaId: 3 });
+      await rejection(client.getSchemaById(3));
+      expect(calls()).toBe(2);
+    },
+  );
 
   it('HTTP 401 is a non-retriable RegistryRequestError that keeps the subject', async () => {
     const { client } = answering(401, '{"error_code":401,"message":"Unauthorized"}');

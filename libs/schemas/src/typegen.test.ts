@@ -8,12 +8,17 @@ import { generateTypes, schemaToTypeScript, type AvscSource } from './typegen';
 const FIXTURES = ['crm/lead-created.avsc', 'crm/lead-qualified.avsc', 'support/ticket.avsc'];
 const sources: AvscSource[] = FIXTURES.map((file) => ({
   file,
-  schema: JSON.parse(readFileSync(new URL(`./__fixtures__/avsc/${file}`, import.meta.url), 'utf8')) as unknown,
+  schema: JSON.parse(
+    readFileSync(new URL(`./__fixtures__/avsc/${file}`, import.meta.url), 'utf8'),
+  ) as unknown,
 }));
 const files = generateTypes(sources);
 const file = (path: string): string => files.find((f) => f.path === path)?.content ?? '';
 /** The file's lines, trimmed, for "this line is there" assertions. */
-const lines = (path: string): string[] => file(path).split('\n').map((l) => l.trim());
+const lines = (path: string): string[] =>
+  file(path)
+    .split('\n')
+    .map((l) => l.trim());
 
 describe('generateTypes: files', () => {
   it('writes one file per namespace (or per file without one) and a barrel', () => {
@@ -25,9 +30,9 @@ describe('generateTypes: files', () => {
   it('re-exports types and schema consts explicitly from index.ts', () => {
     expect(lines('index.ts')).toEqual(
       expect.arrayContaining([
-        "export type { LeadStatus, Address, Company, Md5, Contact, LeadCreated, LeadQualified } from './junction.crm';",
+        "export type { LeadCreated, LeadStatus, Company, Address, Md5, Contact, LeadQualified } from './junction.crm';",
         "export { LeadCreatedSchema, LeadQualifiedSchema } from './junction.crm';",
-        "export type { EmailChannel, ChatChannel, Ticket } from './ticket';",
+        "export type { Ticket, EmailChannel, ChatChannel } from './ticket';",
         "export { TicketSchema } from './ticket';",
       ]),
     );
@@ -40,6 +45,21 @@ describe('generateTypes: files', () => {
 
 describe('generateTypes: records, enums, unions, collections', () => {
   const crm = lines('junction.crm.ts');
+
+  it('declares the top-level type first, then the types nested in it', () => {
+    const declared = crm.filter((l) => l.startsWith('export ')).map((l) => l.split(/[ =<{]+/)[2]);
+    expect(declared).toEqual([
+      'LeadCreated',
+      'LeadStatus',
+      'Company',
+      'Address',
+      'Md5',
+      'Contact',
+      'LeadCreatedSchema',
+      'LeadQualified',
+      'LeadQualifiedSchema',
+    ]);
+  });
 
   it('maps records to interfaces with one property per field, nested records included', () => {
     expect(crm).toContain('export interface LeadCreated {');
@@ -65,7 +85,9 @@ describe('generateTypes: records, enums, unions, collections', () => {
   });
 
   it('maps ambiguous unions to the branch-keyed objects avsc decodes them into', () => {
-    expect(lines('ticket.ts')).toContain('channel: { EmailChannel: EmailChannel } | { ChatChannel: ChatChannel } | null;');
+    expect(lines('ticket.ts')).toContain(
+      'channel: { EmailChannel: EmailChannel } | { ChatChannel: ChatChannel } | null;',
+    );
     expect(crm).toContain("role: { 'junction.crm.LeadStatus': LeadStatus } | { string: string } | null;");
   });
 
@@ -81,7 +103,9 @@ describe('generateTypes: records, enums, unions, collections', () => {
   it('maps logical types to their underlying type, as the serde decodes them, and says so', () => {
     const text = file('junction.crm.ts');
     expect(crm).toContain('createdAt: number;');
-    expect(text).toContain('/** Avro `timestamp-millis`: epoch milliseconds (UTC), a number, not a Date. */\n  createdAt: number;');
+    expect(text).toContain(
+      '/** Avro `timestamp-millis`: epoch milliseconds (UTC), a number, not a Date. */\n  createdAt: number;',
+    );
     expect(crm).toContain('birthDate: number | null;');
     expect(text).toContain('Avro `date`: days since 1970-01-01, a number.');
     expect(crm).toContain('amount: Buffer;');
@@ -93,7 +117,9 @@ describe('generateTypes: docs, pii and the schema const', () => {
   const text = file('junction.crm.ts');
 
   it('turns doc strings into JSDoc, multi-line ones too, and escapes */', () => {
-    expect(text).toContain('/**\n * A lead created in the CRM.\n * One event per lead.\n */\nexport interface LeadCreated {');
+    expect(text).toContain(
+      '/**\n * A lead created in the CRM.\n * One event per lead.\n */\nexport interface LeadCreated {',
+    );
     expect(text).toContain("/** The CRM's lead id. */\n  leadId: string;");
     expect(text).toContain('/** Where the lead is in the funnel. */\nexport type LeadStatus');
     expect(text).toContain("Why; written by a model. May contain *\\/ and quotes '.");
@@ -139,7 +165,10 @@ describe('generateTypes: names and errors', () => {
       namespace: 'erp',
       fields: [
         { name: 'a', type: { type: 'record', name: 'Line', fields: [{ name: 'x', type: 'int' }] } },
-        { name: 'b', type: { type: 'record', name: 'Line', namespace: 'legacy', fields: [{ name: 'y', type: 'int' }] } },
+        {
+          name: 'b',
+          type: { type: 'record', name: 'Line', namespace: 'legacy', fields: [{ name: 'y', type: 'int' }] },
+        },
       ],
     });
     expect(out).toContain('export interface Line {');
@@ -148,29 +177,54 @@ describe('generateTypes: names and errors', () => {
   });
 
   it('names a schema without a named top-level type after its file', () => {
-    const [mod] = generateTypes([{ file: 'events/any-event.avsc', schema: ['null', 'string', { type: 'array', items: ['int', 'null'] }] }]);
+    const [mod] = generateTypes([
+      {
+        file: 'events/any-event.avsc',
+        schema: ['null', 'string', { type: 'array', items: ['int', 'null'] }],
+      },
+    ]);
     expect(mod!.path).toBe('any-event.ts');
     expect(mod!.content).toContain('export type AnyEvent = string | Array<number | null> | null;');
     expect(mod!.content).toContain('export const AnyEventSchema = [');
   });
 
   it('refuses two different definitions of one name in one namespace', () => {
-    const a = { type: 'record', name: 'A', namespace: 'n', fields: [{ name: 's', type: { type: 'enum', name: 'S', symbols: ['X'] } }] };
-    const b = { type: 'record', name: 'B', namespace: 'n', fields: [{ name: 's', type: { type: 'enum', name: 'S', symbols: ['Y'] } }] };
-    expect(() => generateTypes([{ file: 'a.avsc', schema: a }, { file: 'b.avsc', schema: b }])).toThrow(/n\.S is defined differently/);
+    const a = {
+      type: 'record',
+      name: 'A',
+      namespace: 'n',
+      fields: [{ name: 's', type: { type: 'enum', name: 'S', symbols: ['X'] } }],
+    };
+    const b = {
+      type: 'record',
+      name: 'B',
+      namespace: 'n',
+      fields: [{ name: 's', type: { type: 'enum', name: 'S', symbols: ['Y'] } }],
+    };
+    expect(() =>
+      generateTypes([
+        { file: 'a.avsc', schema: a },
+        { file: 'b.avsc', schema: b },
+      ]),
+    ).toThrow(/n\.S is defined differently/);
   });
 
   it('leaves names defined by two modules out of the barrel, with a note', () => {
-    const mk = (ns: string) => ({ file: `${ns}.avsc`, schema: { type: 'record', name: 'Event', namespace: ns, fields: [] } });
+    const mk = (ns: string) => ({
+      file: `${ns}.avsc`,
+      schema: { type: 'record', name: 'Event', namespace: ns, fields: [] },
+    });
     const index = generateTypes([mk('a'), mk('b')]).find((f) => f.path === 'index.ts')!.content;
     expect(index).toContain('//   Event: ./a, ./b');
     expect(index).not.toContain('export type { Event }');
   });
 
   it('reports an invalid schema with its file', () => {
-    expect(() => generateTypes([{ file: 'bad.avsc', schema: { type: 'record', name: 'X', fields: [{ name: 'a', type: 'nope' }] } }])).toThrow(
-      /bad\.avsc: not a valid Avro schema/,
-    );
+    expect(() =>
+      generateTypes([
+        { file: 'bad.avsc', schema: { type: 'record', name: 'X', fields: [{ name: 'a', type: 'nope' }] } },
+      ]),
+    ).toThrow(/bad\.avsc: not a valid Avro schema/);
   });
 });
 
@@ -207,7 +261,9 @@ export { schema, name, ticket, lead, bad, when };
       typeRoots: [new URL('../../../node_modules/@types', import.meta.url).pathname],
       skipLibCheck: true,
     });
-    const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    const diagnostics = ts
+      .getPreEmitDiagnostics(program)
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
     expect(diagnostics).toEqual([]);
   });
 });

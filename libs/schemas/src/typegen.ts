@@ -33,7 +33,10 @@ const DEFAULT_BANNER =
  * and an `index.ts` barrel. Types with the same full name in several files of one namespace must be
  * identical; they are declared once.
  */
-export function generateTypes(sources: readonly AvscSource[], options: GenerateOptions = {}): GeneratedFile[] {
+export function generateTypes(
+  sources: readonly AvscSource[],
+  options: GenerateOptions = {},
+): GeneratedFile[] {
   const banner = options.banner ?? DEFAULT_BANNER;
   const modules = new Map<string, ModuleBuilder>();
   for (const source of sources) {
@@ -50,7 +53,8 @@ export function generateTypes(sources: readonly AvscSource[], options: GenerateO
 
   // The barrel re-exports every name that exactly one module defines.
   const owners = new Map<string, string[]>();
-  for (const f of files) for (const name of f.builder.exportedNames()) owners.set(name, [...(owners.get(name) ?? []), f.key]);
+  for (const f of files)
+    for (const name of f.builder.exportedNames()) owners.set(name, [...(owners.get(name) ?? []), f.key]);
   const barrel: string[] = [banner, ''];
   const clashes = [...owners.entries()].filter(([, keys]) => keys.length > 1);
   if (clashes.length > 0) {
@@ -72,7 +76,10 @@ export function generateTypes(sources: readonly AvscSource[], options: GenerateO
 }
 
 /** TypeScript for one schema: its named types and `export const <Name>Schema = {...} as const`. */
-export function schemaToTypeScript(schema: unknown, options: GenerateOptions & { file?: string } = {}): string {
+export function schemaToTypeScript(
+  schema: unknown,
+  options: GenerateOptions & { file?: string } = {},
+): string {
   const source = { file: options.file ?? 'schema.avsc', schema };
   const builder = new ModuleBuilder();
   builder.add(source, parse(source));
@@ -101,7 +108,20 @@ interface AvscField {
 }
 
 /** Names TypeScript code uses unqualified in generated files: an Avro type must not shadow them. */
-const RESERVED = new Set(['Array', 'Buffer', 'Record', 'Date', 'Map', 'Set', 'Object', 'String', 'Number', 'Boolean', 'Error', 'Promise']);
+const RESERVED = new Set([
+  'Array',
+  'Buffer',
+  'Record',
+  'Date',
+  'Map',
+  'Set',
+  'Object',
+  'String',
+  'Number',
+  'Boolean',
+  'Error',
+  'Promise',
+]);
 
 class ModuleBuilder {
   private readonly decls: Declaration[] = [];
@@ -116,11 +136,18 @@ class ModuleBuilder {
     this.files.push(source.file);
     this.local = new Map();
     const top = this.typeExpr(source.schema, type, source.file, []);
-    const base = type.name ? this.local.get(type.name) ?? top : this.claim(`$file:${source.file}`, pascal(fileBase(source.file)), () => '');
+    const base = type.name
+      ? (this.local.get(type.name) ?? top)
+      : this.claim(`$file:${source.file}`, pascal(fileBase(source.file)), () => '');
     if (!type.name) this.declare(`$file:${source.file}`, base, 'type', `export type ${base} = ${top};`);
     const constName = this.tsNames.has(`${base}Schema`) ? `${base}AvroSchema` : `${base}Schema`;
     const doc = `/** The Avro schema of {@link ${base}} (${source.file}), to hand to AvroSerde without reading files at runtime. */`;
-    this.declare(`$const:${constName}`, constName, 'const', `${doc}\nexport const ${constName} = ${literal(source.schema, '')} as const;`);
+    this.declare(
+      `$const:${constName}`,
+      constName,
+      'const',
+      `${doc}\nexport const ${constName} = ${literal(source.schema, '')} as const;`,
+    );
   }
 
   typeNames(): string[] {
@@ -155,11 +182,21 @@ class ModuleBuilder {
       return [...unique.filter((p) => p !== 'null'), ...unique.filter((p) => p === 'null')].join(' | ');
     }
     if (typeName === 'array') {
-      const items = this.typeExpr(field(raw, 'items'), (type as unknown as { itemsType: AvroType }).itemsType, file, notes);
+      const items = this.typeExpr(
+        field(raw, 'items'),
+        (type as unknown as { itemsType: AvroType }).itemsType,
+        file,
+        notes,
+      );
       return items.includes('|') ? `Array<${items}>` : `${items}[]`;
     }
     if (typeName === 'map') {
-      const values = this.typeExpr(field(raw, 'values'), (type as unknown as { valuesType: AvroType }).valuesType, file, notes);
+      const values = this.typeExpr(
+        field(raw, 'values'),
+        (type as unknown as { valuesType: AvroType }).valuesType,
+        file,
+        notes,
+      );
       return `Record<string, ${values}>`;
     }
     if (typeName === 'record' || typeName === 'error' || typeName === 'enum' || typeName === 'fixed') {
@@ -195,8 +232,13 @@ class ModuleBuilder {
       return ts;
     }
     const simple = fullName.slice(fullName.lastIndexOf('.') + 1);
-    const tsName = this.claim(fullName, RESERVED.has(simple) ? pascal(fullName) : simple, () => pascal(fullName));
+    const tsName = this.claim(fullName, RESERVED.has(simple) ? pascal(fullName) : simple, () =>
+      pascal(fullName),
+    );
     this.local.set(fullName, tsName);
+    // Reserve the declaration's place before the nested types it declares: outer types come first.
+    const existing = this.byFullName.get(fullName);
+    const decl = existing ?? this.reserve(fullName, tsName);
     const docLines = docOf(raw);
     let body: string;
     if (type.typeName === 'enum') {
@@ -222,8 +264,24 @@ class ModuleBuilder {
       });
       body = `export interface ${tsName} {\n${lines.join('\n')}\n}`;
     }
-    this.declare(fullName, tsName, 'type', `${jsdoc(docLines, '')}${body}`);
+    const text = `${jsdoc(docLines, '')}${body}`;
+    if (!existing) decl.text = text;
+    else if (existing.text !== text) throw this.clash(fullName);
     return tsName;
+  }
+
+  private reserve(fullName: string, tsName: string, kind: Declaration['kind'] = 'type'): Declaration {
+    const decl: Declaration = { tsName, text: '', kind };
+    this.tsNames.set(tsName, fullName);
+    this.byFullName.set(fullName, decl);
+    this.decls.push(decl);
+    return decl;
+  }
+
+  private clash(fullName: string): Error {
+    return new Error(
+      `${fullName} is defined differently in ${this.files.join(', ')}; give one of them another name or namespace`,
+    );
   }
 
   /** The TS name for a full Avro name: the one it already has, `preferred`, or `fallback()` when taken. */
@@ -245,15 +303,10 @@ class ModuleBuilder {
   private declare(fullName: string, tsName: string, kind: Declaration['kind'], text: string): void {
     const existing = this.byFullName.get(fullName);
     if (existing) {
-      if (existing.text !== text) {
-        throw new Error(`${fullName} is defined differently in ${this.files.join(', ')}; give one of them another name or namespace`);
-      }
+      if (existing.text !== text) throw this.clash(fullName);
       return;
     }
-    this.tsNames.set(tsName, fullName);
-    const decl = { tsName, text, kind };
-    this.byFullName.set(fullName, decl);
-    this.decls.push(decl);
+    this.reserve(fullName, tsName, kind).text = text;
   }
 }
 
@@ -261,7 +314,10 @@ function parse(source: AvscSource): AvroType {
   try {
     return parseAvroSchema(source.schema as object);
   } catch (err) {
-    throw new Error(`${source.file}: not a valid Avro schema: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new Error(
+      `${source.file}: not a valid Avro schema: ${err instanceof Error ? err.message : String(err)}`,
+      { cause: err },
+    );
   }
 }
 

@@ -13,16 +13,21 @@ export interface WireFormatMessage {
 /** Splits a record value into its schema id and Avro body; throws `WireFormatError` (poison) when it is not wire format. */
 export function parseWireFormat(buf: Buffer | Uint8Array | null | undefined): WireFormatMessage {
   if (buf === null || buf === undefined) {
-    throw new WireFormatError(`expected a Confluent wire-format value, found ${buf === null ? 'null' : 'undefined'} (a tombstone?)`);
+    throw new WireFormatError(
+      `expected a Confluent wire-format value, found ${buf === null ? 'null' : 'undefined'} (a tombstone?)`,
+    );
   }
-  if (buf.length === 0) throw new WireFormatError('expected a Confluent wire-format value, found an empty buffer');
+  if (buf.length === 0)
+    throw new WireFormatError('expected a Confluent wire-format value, found an empty buffer');
   if (buf[0] !== MAGIC_BYTE) {
     throw new WireFormatError(
       `expected magic byte 0x00 at offset 0, found 0x${buf[0]!.toString(16).padStart(2, '0')} (first bytes: ${hexHead(buf)}); not Confluent wire format`,
     );
   }
   if (buf.length < HEADER_SIZE) {
-    throw new WireFormatError(`expected at least ${HEADER_SIZE} bytes (magic byte + 4-byte schema id), found ${buf.length} (${hexHead(buf)})`);
+    throw new WireFormatError(
+      `expected at least ${HEADER_SIZE} bytes (magic byte + 4-byte schema id), found ${buf.length} (${hexHead(buf)})`,
+    );
   }
   const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   return { schemaId: b.readInt32BE(1), payload: b.subarray(HEADER_SIZE) };
