@@ -1,4 +1,5 @@
 import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
+import { kafkaLogCreator, type KafkaLogSink } from './log';
 
 // kafkajs prints a one-time notice about its v2 default partitioner on every producer; Junction
 // always uses the default (murmur2, Java-compatible) partitioner, so the notice is noise.
@@ -14,6 +15,8 @@ export interface KafkaConnection {
   requestTimeoutMs?: number;
   /** kafkajs log level; defaults to WARN so a healthy client is quiet. */
   logLevel?: logLevel;
+  /** Where kafkajs logs go (a pino logger); default: kafkajs's own JSON lines on stdout. */
+  logger?: KafkaLogSink;
 }
 
 export function createKafka(conn: KafkaConnection): Kafka {
@@ -24,6 +27,7 @@ export function createKafka(conn: KafkaConnection): Kafka {
     requestTimeout: conn.requestTimeoutMs ?? 30_000,
     logLevel: conn.logLevel ?? logLevel.WARN,
   };
+  if (conn.logger) config.logCreator = kafkaLogCreator(conn.logger);
   if (conn.ssl) config.ssl = true;
   if (conn.sasl) config.sasl = conn.sasl;
   return new Kafka(config);

@@ -10,3 +10,4 @@
 export { createKafka, type KafkaConnection } from './client';
 export { ensureTopics, type TopicSpec } from './topics';
 export { retryTransient } from './retry';
+export { kafkaLogCreator, type KafkaLogSink } from './log';

@@ -1,6 +1,6 @@
 /**
  * The header contract of every record Junction writes. Names and encodings are documented in
- * docs/headers.md; keep the two in step.
+ * docs/pipelines.md; keep the two in step.
  *
  * - Results: CloudEvents binary mode (`ce_*`), `traceparent`, and `junction-*` provenance.
  * - Retry and dead-letter records: the original key, value and headers byte for byte, plus Spring

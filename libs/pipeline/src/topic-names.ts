@@ -1,5 +1,5 @@
 /**
- * Names derived from a pipeline, in one place (documented in docs/topics.md):
+ * Names derived from a pipeline, in one place (documented in docs/pipelines.md):
  *
  * | what                | name                                   | example                                       |
  * | ------------------- | -------------------------------------- | --------------------------------------------- |
