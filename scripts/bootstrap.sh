@@ -52,4 +52,6 @@ if [ "${CI:-}" = "true" ] && [ -f "$ROOT/pnpm-lock.yaml" ]; then
 else
   (cd "$ROOT" && pnpm install --prefer-offline --reporter=silent)
 fi
+# TypeScript types from schemas/**/*.avsc (git-ignored build output)
+(cd "$ROOT" && pnpm -s gen:types >/dev/null)
 echo "bootstrap: node $("$BIN/node" --version), pnpm $(pnpm --version) ready in .local/bin"
