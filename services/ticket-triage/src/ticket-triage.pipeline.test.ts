@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import type { TicketCreated } from '@junction/schema-types';
+import { keywordTriage, queueFor, ticketTriage } from './ticket-triage.pipeline';
+
+function ticket(
+  subject: string,
+  body: string,
+  customerTier: TicketCreated['customerTier'] = 'STANDARD',
+): TicketCreated {
+  return {
+    eventId: 'e1',
+    ticketId: 'T1',
+    createdAt: Date.now(),
+    customerId: 'C1',
+    customerEmail: 'c@example.com',
+    customerTier,
+    channel: 'EMAIL',
+    subject,
+    body,
+    language: 'en',
+  };
+}
+
+describe('ticket-triage pipeline', () => {
+  it('routes by keyword while the model is unavailable', () => {
+    expect(keywordTriage(ticket('Refund please', 'I was charged twice on my card'))).toMatchObject({
+      category: 'BILLING',
+      priority: 'P3',
+    });
+    expect(keywordTriage(ticket('Site down', 'Production is down, urgent', 'ENTERPRISE'))).toMatchObject({
+      category: 'TECHNICAL',
+      priority: 'P1',
+    });
+    expect(keywordTriage(ticket('Hello', 'Just saying hi'))).toMatchObject({
+      category: 'OTHER',
+      category_confidence: 0.3,
+    });
+  });
+
+  it('puts enterprise and P1 tickets in tier-2 queues', () => {
+    expect(queueFor('BILLING', 'P3', 'STANDARD')).toBe('billing-tier1');
+    expect(queueFor('BILLING', 'P3', 'ENTERPRISE')).toBe('billing-tier2');
+    expect(queueFor('TECHNICAL', 'P1', 'FREE')).toBe('technical-tier2');
+  });
+
+  it('sends low-confidence triage to review, and refuses a category outside the schema', () => {
+    const t = ticket('Parcel missing', 'Tracking says delivered but no package');
+    const meta = { degraded: false, model: { name: 'ticket-classifier', version: '1' } };
+    const sure = ticketTriage.result(
+      t,
+      { category: 'SHIPPING', category_confidence: 0.91, priority: 'P3', priority_confidence: 0.7 },
+      meta,
+    );
+    expect(sure).toMatchObject({ category: 'SHIPPING', queue: 'shipping-tier1', confidence: 0.91 });
+    expect(ticketTriage.route!(sure, t)).toBe('output');
+    const unsure = { ...sure, confidence: 0.41 };
+    expect(ticketTriage.route!(unsure, t)).toBe('review');
+    expect(ticketTriage.review!(unsure, t)).toMatchObject({
+      suggestedCategory: 'SHIPPING',
+      reason: expect.stringMatching(/below 0.6/),
+    });
+    expect(() =>
+      ticketTriage.result(
+        t,
+        { category: 'SPAM', category_confidence: 1, priority: 'P3', priority_confidence: 1 },
+        meta,
+      ),
+    ).toThrow(/expected one of/);
+  });
+});
