@@ -126,7 +126,13 @@ async function encodeAll(
   return Promise.all(leads.map(async (l) => ({ key: l.leadId, value: await r.encode(id, l) })));
 }
 
-function testPipeline(topic: string, opts: { reader?: AvroSchema; timeoutMs?: number } = {}) {
+interface TestOptions {
+  reader?: AvroSchema;
+  timeoutMs?: number;
+  fallback?: boolean;
+}
+
+function testPipeline(topic: string, opts: TestOptions = {}) {
   return definePipeline<Lead, Record<string, number>, Record<string, unknown>, LeadScored>({
     name: `test-${uniqueSuffix()}`,
     source: { topic, schema: opts.reader ?? LeadV1 },
@@ -141,7 +147,9 @@ function testPipeline(topic: string, opts: { reader?: AvroSchema; timeoutMs?: nu
         timeoutMs: opts.timeoutMs ?? 1_000,
         retry: { maxAttempts: 4, initialDelayMs: 5, maxDelayMs: 50 },
         batch: { max: 16, lingerMs: 2 },
+        breaker: { failureRatio: 0.5, minimumRps: 2, windowMs: 2_000, halfOpenAfterMs: 60_000 },
       }),
+    ...(opts.fallback ? { fallback: (e: Lead) => ({ score: e.employees > 100 ? 0.7 : 0.2 }) } : {}),
     request: (e) => ({ employees: e.employees, visits: e.visits }),
     result: (e, out, meta) => ({
       eventId: e.eventId,
@@ -157,7 +165,7 @@ function testPipeline(topic: string, opts: { reader?: AvroSchema; timeoutMs?: nu
 
 async function startPipeline(
   topic: string,
-  opts: { reader?: AvroSchema; timeoutMs?: number; pipeline?: ReturnType<typeof testPipeline> } = {},
+  opts: TestOptions & { pipeline?: ReturnType<typeof testPipeline> } = {},
 ) {
   const pipeline = opts.pipeline ?? testPipeline(topic, opts);
   const runner = new PipelineRunner(pipeline, {
@@ -377,5 +385,92 @@ describe('pipeline engine (real Kafka, registry and HTTP model)', () => {
     const results = await readTopic(kafka, pipeline.outputs.output.topic, { minWaitMs: 1_000 });
     expect(results).toHaveLength(100);
     for (let i = 0; i < 100; i++) expect(stub.calls.get(`evt-${5_000 + i}`)).toBe(1);
+  });
+
+  it('with the model down: uses the fallback marked degraded once the circuit opens', async () => {
+    const topic = await source(1);
+    stub.options = { down: true };
+    const { pipeline, runner } = await startPipeline(topic, { fallback: true, timeoutMs: 200 });
+    await produce(
+      topic,
+      await encodeAll(
+        topic,
+        LeadV1,
+        Array.from({ length: 40 }, (_, i) => lead(i, { employees: i * 10 })),
+      ),
+    );
+    await eventually(() => runner.stats.output === 40, 'all 40 scored by the fallback', 30_000);
+    expect(runner.health().circuit).toBe('open');
+    const records = await readTopic(kafka, pipeline.outputs.output.topic, { expected: 40 });
+    const results = await decodeResults(records);
+    expect(results.every((r) => r.degraded)).toBe(true);
+    expect(results.find((r) => r.eventId === 'evt-20')?.score).toBe(0.7);
+    expect(
+      records.every(
+        (r) =>
+          headerText(r.headers, H.degraded) === 'true' && headerText(r.headers, H.modelName) === 'fallback',
+      ),
+    ).toBe(true);
+  });
+
+  it('without a fallback: retries through the retry topic, then dead-letters with the attempt count', async () => {
+    const topic = await source(1);
+    stub.options = { down: true };
+    const { pipeline, runner } = await startPipeline(topic, { timeoutMs: 200 });
+    await produce(
+      topic,
+      await encodeAll(
+        topic,
+        LeadV1,
+        Array.from({ length: 5 }, (_, i) => lead(i)),
+      ),
+    );
+    // 1 try + 2 retry-topic attempts (200 ms, 400 ms apart), then the DLQ
+    await eventually(
+      () => runner.stats.deadLettered === 5,
+      'all five dead-lettered after their retries',
+      30_000,
+    );
+    expect(runner.stats.retried).toBe(10);
+    const dlq = await readTopic(kafka, pipeline.resolved.dlqTopic, { expected: 5 });
+    for (const d of dlq) {
+      expect(headerText(d.headers, H.attempts)).toBe('3');
+      expect(headerText(d.headers, H.errorKind)).toBe('retriable');
+      expect(headerText(d.headers, H.dltOriginalTopic)).toBe(topic); // the source, not the retry topic
+      expect(Number(headerText(d.headers, H.lastFailure))).toBeGreaterThanOrEqual(
+        Number(headerText(d.headers, H.firstFailure)) + 600,
+      );
+    }
+    const retries = await readTopic(kafka, pipeline.resolved.retryTopic, { expected: 10 });
+    expect(retries).toHaveLength(10);
+    expect(await readTopic(kafka, pipeline.outputs.output.topic, { idleMs: 500 })).toHaveLength(0);
+  });
+
+  it('recovers through the retry topic when the model comes back', async () => {
+    const topic = await source(1);
+    stub.options = { down: true };
+    const { pipeline, runner } = await startPipeline(topic, { timeoutMs: 200 });
+    await produce(
+      topic,
+      await encodeAll(
+        topic,
+        LeadV1,
+        Array.from({ length: 5 }, (_, i) => lead(700 + i)),
+      ),
+    );
+    await eventually(() => runner.stats.retried >= 5, 'first failures sent to the retry topic', 20_000);
+    stub.options = {};
+    await eventually(() => runner.stats.output === 5, 'results after recovery', 30_000);
+    expect(runner.stats.deadLettered).toBe(0);
+    const results = await decodeResults(
+      await readTopic(kafka, pipeline.outputs.output.topic, { expected: 5 }),
+    );
+    expect(results.map((r) => r.eventId).sort()).toEqual([
+      'evt-700',
+      'evt-701',
+      'evt-702',
+      'evt-703',
+      'evt-704',
+    ]);
   });
 });
