@@ -89,7 +89,7 @@ export const ticketTriage = definePipeline<
       batch: { max: 32, lingerMs: 5 },
       timeoutMs: 1_000,
     }),
-  request: (t): OipRequest => ({ text: `${t.subject}\n${t.body}` }),
+  request: (t): OipRequest => ({ text: `${t.subject}\n${t.body}`, tier: t.customerTier }),
   result: (t, out, meta) => {
     const category = oneOf(CATEGORIES, out.category, 'category');
     const priority = oneOf(PRIORITIES, out.priority, 'priority');

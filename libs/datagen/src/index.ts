@@ -1,0 +1,13 @@
+/**
+ * Seeded, reproducible business events: the data the reference models train on and the simulators send.
+ *
+ * ```ts
+ * import { Random, generateLead, generateTicket } from '@junction/datagen';
+ * const rng = new Random(42);
+ * const { lead, converted } = generateLead(rng, 0);
+ * const { ticket, category, priority } = generateTicket(rng, 0);
+ * ```
+ */
+export { Random, sigmoid } from './random';
+export { generateLead, type GeneratedLead } from './leads';
+export { generateTicket, type GeneratedTicket } from './tickets';
