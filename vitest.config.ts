@@ -4,7 +4,7 @@ const report = process.env.JUNCTION_TEST_REPORT;
 
 export default defineConfig({
   test: {
-    include: ['libs/**/src/**/*.test.ts', 'services/**/src/**/*.test.ts', 'infra/local/src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['libs/**/src/**/*.test.ts', 'services/**/src/**/*.test.ts', 'infra/local/src/**/*.test.ts', 'infra/topics/src/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'test/bench/**', 'test/faults/full/**'],
     // Starts the local Kafka + registry once per run unless KAFKA_BROKERS / SCHEMA_REGISTRY_URL are set.
     globalSetup: ['libs/testing/src/global-setup.ts'],

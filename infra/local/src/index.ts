@@ -11,3 +11,5 @@
 export { LocalStack, type StackOptions, type StackStatus } from './local-stack';
 export { StackError } from './toolchain';
 export { stackPaths, repoRoot, type StackPaths } from './paths';
+export { startDetached, stopProcess, runningPid, isAlive, tailLines, type ManagedProcess } from './processes';
+export { portFree, whoListens } from './ports';

@@ -3,7 +3,16 @@
 // bad flag or value); 3 `status` found something down.
 import { Command, CommanderError } from 'commander';
 import { StackError } from '@junction/local-stack';
+import { addFleetCommands } from './commands/fleet';
+import { addSimulateCommand } from './commands/simulate';
 import { addStackCommand } from './commands/stack';
+import { addSchemasCommand, addTopicsCommand } from './commands/topics';
+
+// `junction ... | head` closes the pipe early: that is not an error
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 
 const program = new Command('junction')
   .description('Junction: Kafka integrations between enterprise systems and AI models')
@@ -11,6 +20,10 @@ const program = new Command('junction')
   .exitOverride();
 
 addStackCommand(program);
+addFleetCommands(program);
+addSimulateCommand(program);
+addTopicsCommand(program);
+addSchemasCommand(program);
 
 try {
   await program.parseAsync(process.argv);

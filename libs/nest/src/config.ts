@@ -1,71 +1,154 @@
 /**
  * Service configuration from the environment, validated once at start. Every bad or missing setting
- * is reported in one message, each on its own line with what is expected and what was found.
+ * is reported in one message, each on its own line saying what is expected and what was found, so a
+ * misconfigured deployment is fixed in one round instead of one setting per restart.
  */
 import { z } from 'zod';
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
-const hostPort = /^[A-Za-z0-9.-]+:\d{1,5}$/;
-
-const schema = z.object({
-  KAFKA_BROKERS: z
-    .string({ error: 'missing; expected comma-separated host:port, e.g. 127.0.0.1:9092' })
-    .refine((v) => v.split(',').every((b) => hostPort.test(b.trim())), {
-      error: (i) => `expected comma-separated host:port, e.g. 127.0.0.1:9092; got "${String(i.input)}"`,
-    }),
-  SCHEMA_REGISTRY_URL: z
-    .string({ error: 'missing; expected the registry URL, e.g. http://127.0.0.1:8080/apis/ccompat/v7' })
-    .refine((v) => /^https?:\/\/[^\s]+$/.test(v), {
-      error: (i) => `expected an http(s) URL; got "${String(i.input)}"`,
-    }),
-  PORT: z.coerce
-    .number({ error: (i) => `expected a TCP port (1-65535); got "${String(i.input)}"` })
-    .int({ error: (i) => `expected a TCP port (1-65535); got "${String(i.input)}"` })
-    .min(0, {
-      error: (i) => `expected a TCP port (1-65535, or 0 for any free port); got "${String(i.input)}"`,
-    })
-    .max(65535, { error: (i) => `expected a TCP port (1-65535); got "${String(i.input)}"` })
-    .default(3000),
-  HOST: z.string().min(1).default('0.0.0.0'),
-  LOG_LEVEL: z
-    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
-      error: (i) =>
-        `expected one of fatal, error, warn, info, debug, trace, silent; got "${String(i.input)}"`,
-    })
-    .default('info'),
-  SHUTDOWN_TIMEOUT_MS: z.coerce
-    .number({ error: (i) => `expected milliseconds (a whole number >= 0); got "${String(i.input)}"` })
-    .int({ error: (i) => `expected milliseconds (a whole number >= 0); got "${String(i.input)}"` })
-    .min(0, { error: (i) => `expected milliseconds (a whole number >= 0); got "${String(i.input)}"` })
-    .default(20_000),
-});
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface JunctionConfig {
+  /** `KAFKA_BROKERS`: comma-separated host:port. */
   kafkaBrokers: string[];
+  /** `SCHEMA_REGISTRY_URL`: http(s) URL, without a trailing slash. */
   schemaRegistryUrl: string;
+  /** `PORT` (default 3000; 0 = any free port). */
   httpPort: number;
+  /** `HOST` (default 0.0.0.0). */
   httpHost: string;
-  logLevel: string;
+  /** `LOG_LEVEL` (default info). */
+  logLevel: LogLevel;
+  /** `SHUTDOWN_TIMEOUT_MS` (default 20000): how long a graceful stop may let in-flight records finish. */
   shutdownTimeoutMs: number;
+  /** `SERVICE_NAME` (optional): overrides the name the service gives itself in logs. */
+  serviceName?: string;
 }
 
-export function loadJunctionConfig(env: NodeJS.ProcessEnv = process.env): JunctionConfig {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = schema.safeParse(cleaned);
+/** A configuration that cannot be used; the message lists every problem, one per line. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration (${problems.length} ${problems.length === 1 ? 'setting' : 'settings'}):\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  }
+}
+
+const BROKERS_EXPECTED = 'comma-separated host:port, e.g. 127.0.0.1:9092';
+const REGISTRY_EXPECTED = 'an http(s) URL, e.g. http://127.0.0.1:8080/apis/ccompat/v7';
+const PORT_EXPECTED = 'a TCP port 0-65535 (0 = any free port)';
+const HOST_EXPECTED = 'a host name or IP address to listen on, e.g. 0.0.0.0';
+const LEVEL_EXPECTED = `one of ${LOG_LEVELS.join(', ')}`;
+const TIMEOUT_EXPECTED = 'a whole number of milliseconds >= 0, e.g. 20000';
+const NAME_EXPECTED = 'a name without whitespace, e.g. lead-scoring';
+
+/** `"value"` for the message; credentials in a URL are masked so they never reach logs. */
+function found(value: string): string {
+  return JSON.stringify(value.replace(/(\/\/[^/@\s:]*:)[^/@\s]*@/, '$1***@'));
+}
+
+/** A required setting: absent or blank is `missing`, otherwise `check` reports a bad value. */
+function required<T>(expected: string, check: (value: string) => T | undefined) {
+  return z.string().optional().transform((raw, ctx): T => {
+    if (raw === undefined || raw.trim() === '') {
+      ctx.addIssue({ code: 'custom', message: `missing; expected ${expected}` });
+      return z.NEVER;
+    }
+    const value = check(raw.trim());
+    if (value === undefined) {
+      ctx.addIssue({ code: 'custom', message: `expected ${expected}; found ${found(raw)}` });
+      return z.NEVER;
+    }
+    return value;
+  });
+}
+
+/** An optional setting: absent or blank takes the default, otherwise `check` reports a bad value. */
+function optional<T>(fallback: T, expected: string, check: (value: string) => T | undefined) {
+  return z.string().optional().transform((raw, ctx): T => {
+    if (raw === undefined || raw.trim() === '') return fallback;
+    const value = check(raw.trim());
+    if (value === undefined) {
+      ctx.addIssue({ code: 'custom', message: `expected ${expected}; found ${found(raw)}` });
+      return z.NEVER;
+    }
+    return value;
+  });
+}
+
+function wholeNumber(value: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (!/^\d+$/.test(value)) return undefined;
+  const n = Number(value);
+  return n <= max ? n : undefined;
+}
+
+const HOST_PORT = /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):(\d{1,5})$/;
+
+function brokers(value: string): string[] | undefined {
+  const list = value
+    .split(',')
+    .map((b) => b.trim())
+    .filter((b) => b !== '');
+  const valid = (b: string) => {
+    const port = HOST_PORT.exec(b)?.[2];
+    return port !== undefined && Number(port) >= 1 && Number(port) <= 65535;
+  };
+  return list.length > 0 && list.every(valid) ? list : undefined;
+}
+
+function httpUrl(value: string): string | undefined {
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+    return value.replace(/\/+$/, '');
+  } catch {
+    return undefined;
+  }
+}
+
+const schema = z.object({
+  KAFKA_BROKERS: required(BROKERS_EXPECTED, brokers),
+  SCHEMA_REGISTRY_URL: required(REGISTRY_EXPECTED, httpUrl),
+  PORT: optional(3000, PORT_EXPECTED, (v) => wholeNumber(v, 65535)),
+  HOST: optional('0.0.0.0', HOST_EXPECTED, (v) => (/^\S+$/.test(v) ? v : undefined)),
+  LOG_LEVEL: optional<LogLevel>('info', LEVEL_EXPECTED, (v) =>
+    LOG_LEVELS.find((l) => l === v.toLowerCase()),
+  ),
+  SHUTDOWN_TIMEOUT_MS: optional(20_000, TIMEOUT_EXPECTED, (v) => wholeNumber(v)),
+  SERVICE_NAME: optional<string | undefined>(undefined, NAME_EXPECTED, (v) =>
+    /^\S+$/.test(v) ? v : undefined,
+  ),
+});
+
+/**
+ * Reads and checks the service settings. Throws a `ConfigError` listing every bad or missing setting.
+ *
+ * Required: `KAFKA_BROKERS`, `SCHEMA_REGISTRY_URL`. Optional: `PORT` (3000), `HOST` (0.0.0.0),
+ * `LOG_LEVEL` (info), `SHUTDOWN_TIMEOUT_MS` (20000), `SERVICE_NAME`.
+ */
+export function loadJunctionConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): JunctionConfig {
+  const parsed = schema.safeParse({
+    KAFKA_BROKERS: env.KAFKA_BROKERS,
+    SCHEMA_REGISTRY_URL: env.SCHEMA_REGISTRY_URL,
+    PORT: env.PORT,
+    HOST: env.HOST,
+    LOG_LEVEL: env.LOG_LEVEL,
+    SHUTDOWN_TIMEOUT_MS: env.SHUTDOWN_TIMEOUT_MS,
+    SERVICE_NAME: env.SERVICE_NAME,
+  });
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`invalid configuration:\n${[...new Set(lines)].join('\n')}`);
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const c = parsed.data;
   return {
-    kafkaBrokers: c.KAFKA_BROKERS.split(',').map((b) => b.trim()),
-    schemaRegistryUrl: c.SCHEMA_REGISTRY_URL.replace(/\/+$/, ''),
+    kafkaBrokers: c.KAFKA_BROKERS,
+    schemaRegistryUrl: c.SCHEMA_REGISTRY_URL,
     httpPort: c.PORT,
     httpHost: c.HOST,
     logLevel: c.LOG_LEVEL,
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
+    ...(c.SERVICE_NAME !== undefined ? { serviceName: c.SERVICE_NAME } : {}),
   };
 }

@@ -3,7 +3,8 @@ import { LocalStack, StackError, type StackStatus } from '@junction/local-stack'
 
 function port(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError('expected a TCP port number between 1 and 65535.');
+  if (!Number.isInteger(n) || n < 1 || n > 65535)
+    throw new InvalidArgumentError('expected a TCP port number between 1 and 65535.');
   return n;
 }
 
@@ -17,7 +18,9 @@ function printStatus(status: StackStatus): void {
   const mark = (up: boolean) => (up ? 'up  ' : 'down');
   console.log(`kafka            ${mark(status.kafka.up)}  ${status.kafka.bootstrap}`);
   for (const b of status.kafka.brokers) {
-    console.log(`  broker ${b.nodeId}       ${mark(b.up)}  127.0.0.1:${b.port}${b.pid ? `  pid ${b.pid}` : ''}`);
+    console.log(
+      `  broker ${b.nodeId}       ${mark(b.up)}  127.0.0.1:${b.port}${b.pid ? `  pid ${b.pid}` : ''}`,
+    );
   }
   console.log(
     `schema registry  ${mark(status.schemaRegistry.up)}  ${status.schemaRegistry.url}${status.schemaRegistry.pid ? `  pid ${status.schemaRegistry.pid}` : ''}`,
@@ -26,14 +29,30 @@ function printStatus(status: StackStatus): void {
 
 /** Adds `stack up|down|status|logs` to the program (subcommands inherit its error handling). */
 export function addStackCommand(program: Command): Command {
-  const stack = program.command('stack').description('the local Kafka (KRaft) and Apicurio Registry, run from Maven Central artifacts');
+  const stack = program
+    .command('stack')
+    .description('the local Kafka (KRaft) and Apicurio Registry, run from Maven Central artifacts');
 
   stack
     .command('up')
-    .description('start the stack (idempotent); returns when Kafka answers Metadata and the registry answers /subjects')
-    .addOption(new Option('--brokers <n>', 'number of brokers: 1, or 3 for failover tests').choices(['1', '3']).default('1'))
-    .addOption(new Option('--kafka-port <port>', 'first broker port; brokers use consecutive ports').argParser(port).env('JUNCTION_KAFKA_PORT'))
-    .addOption(new Option('--registry-port <port>', 'registry HTTP port').argParser(port).env('JUNCTION_REGISTRY_PORT'))
+    .description(
+      'start the stack (idempotent); returns when Kafka answers Metadata and the registry answers /subjects',
+    )
+    .addOption(
+      new Option('--brokers <n>', 'number of brokers: 1, or 3 for failover tests')
+        .choices(['1', '3'])
+        .default('1'),
+    )
+    .addOption(
+      new Option('--kafka-port <port>', 'first broker port; brokers use consecutive ports')
+        .argParser(port)
+        .env('JUNCTION_KAFKA_PORT'),
+    )
+    .addOption(
+      new Option('--registry-port <port>', 'registry HTTP port')
+        .argParser(port)
+        .env('JUNCTION_REGISTRY_PORT'),
+    )
     .option('--json', 'print the resulting status as JSON')
     .action(async (opts: { brokers: string; kafkaPort?: number; registryPort?: number; json?: boolean }) => {
       const s = new LocalStack();
@@ -74,7 +93,9 @@ export function addStackCommand(program: Command): Command {
     .action((component: string | undefined, opts: { lines: number }) => {
       const logs = new LocalStack().logs(component, opts.lines);
       if (logs.length === 0) {
-        throw new StackError(`no logs${component ? ` for "${component}"` : ''}; expected one of: kafka, kafka-<n>, registry`);
+        throw new StackError(
+          `no logs${component ? ` for "${component}"` : ''}; expected one of: kafka, kafka-<n>, registry`,
+        );
       }
       for (const { name, file, text } of logs) {
         console.log(`==> ${name} (${file}) <==\n${text}\n`);
