@@ -3,6 +3,7 @@
 // bad flag or value); 3 `status` found something down.
 import { Command, CommanderError } from 'commander';
 import { StackError } from '@junction/local-stack';
+import { addDemoCommand } from './commands/demo';
 import { addFleetCommands } from './commands/fleet';
 import { addSimulateCommand } from './commands/simulate';
 import { addStackCommand } from './commands/stack';
@@ -21,6 +22,7 @@ const program = new Command('junction')
 
 addStackCommand(program);
 addFleetCommands(program);
+addDemoCommand(program);
 addSimulateCommand(program);
 addTopicsCommand(program);
 addSchemasCommand(program);

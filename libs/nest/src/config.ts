@@ -30,7 +30,9 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 
   constructor(readonly problems: readonly string[]) {
-    super(`invalid configuration (${problems.length} ${problems.length === 1 ? 'setting' : 'settings'}):\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    super(
+      `invalid configuration (${problems.length} ${problems.length === 1 ? 'setting' : 'settings'}):\n${problems.map((p) => `  ${p}`).join('\n')}`,
+    );
   }
 }
 
@@ -49,31 +51,37 @@ function found(value: string): string {
 
 /** A required setting: absent or blank is `missing`, otherwise `check` reports a bad value. */
 function required<T>(expected: string, check: (value: string) => T | undefined) {
-  return z.string().optional().transform((raw, ctx): T => {
-    if (raw === undefined || raw.trim() === '') {
-      ctx.addIssue({ code: 'custom', message: `missing; expected ${expected}` });
-      return z.NEVER;
-    }
-    const value = check(raw.trim());
-    if (value === undefined) {
-      ctx.addIssue({ code: 'custom', message: `expected ${expected}; found ${found(raw)}` });
-      return z.NEVER;
-    }
-    return value;
-  });
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx): T => {
+      if (raw === undefined || raw.trim() === '') {
+        ctx.addIssue({ code: 'custom', message: `missing; expected ${expected}` });
+        return z.NEVER;
+      }
+      const value = check(raw.trim());
+      if (value === undefined) {
+        ctx.addIssue({ code: 'custom', message: `expected ${expected}; found ${found(raw)}` });
+        return z.NEVER;
+      }
+      return value;
+    });
 }
 
 /** An optional setting: absent or blank takes the default, otherwise `check` reports a bad value. */
 function optional<T>(fallback: T, expected: string, check: (value: string) => T | undefined) {
-  return z.string().optional().transform((raw, ctx): T => {
-    if (raw === undefined || raw.trim() === '') return fallback;
-    const value = check(raw.trim());
-    if (value === undefined) {
-      ctx.addIssue({ code: 'custom', message: `expected ${expected}; found ${found(raw)}` });
-      return z.NEVER;
-    }
-    return value;
-  });
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx): T => {
+      if (raw === undefined || raw.trim() === '') return fallback;
+      const value = check(raw.trim());
+      if (value === undefined) {
+        ctx.addIssue({ code: 'custom', message: `expected ${expected}; found ${found(raw)}` });
+        return z.NEVER;
+      }
+      return value;
+    });
 }
 
 function wholeNumber(value: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
@@ -111,9 +119,7 @@ const schema = z.object({
   SCHEMA_REGISTRY_URL: required(REGISTRY_EXPECTED, httpUrl),
   PORT: optional(3000, PORT_EXPECTED, (v) => wholeNumber(v, 65535)),
   HOST: optional('0.0.0.0', HOST_EXPECTED, (v) => (/^\S+$/.test(v) ? v : undefined)),
-  LOG_LEVEL: optional<LogLevel>('info', LEVEL_EXPECTED, (v) =>
-    LOG_LEVELS.find((l) => l === v.toLowerCase()),
-  ),
+  LOG_LEVEL: optional<LogLevel>('info', LEVEL_EXPECTED, (v) => LOG_LEVELS.find((l) => l === v.toLowerCase())),
   SHUTDOWN_TIMEOUT_MS: optional(20_000, TIMEOUT_EXPECTED, (v) => wholeNumber(v)),
   SERVICE_NAME: optional<string | undefined>(undefined, NAME_EXPECTED, (v) =>
     /^\S+$/.test(v) ? v : undefined,

@@ -49,3 +49,16 @@ export class HealthController {
     }
   }
 }
+
+/** `/stats`: each pipeline's counters since start (records consumed, results, review, retry, DLQ, ...). */
+@Controller('stats')
+export class StatsController {
+  constructor(@Inject(PipelineHost) private readonly host: PipelineHost) {}
+
+  @Get()
+  stats(): Record<string, object> {
+    return Object.fromEntries(
+      this.host.runners.map((r) => [r.pipeline.name, { ...r.stats, inFlight: r.inFlight }]),
+    );
+  }
+}

@@ -9,7 +9,7 @@
  * ```
  *
  * Settings (environment): KAFKA_BROKERS, SCHEMA_REGISTRY_URL (required); PORT (3000), HOST (0.0.0.0),
- * LOG_LEVEL (info), SHUTDOWN_TIMEOUT_MS (20000). Endpoints: GET /health/live, GET /health/ready.
+ * LOG_LEVEL (info), SHUTDOWN_TIMEOUT_MS (20000). Endpoints: GET /health/live, GET /health/ready, GET /stats.
  */
 export { runService, createService, type ServiceOptions } from './bootstrap';
 export { loadJunctionConfig, ConfigError, type JunctionConfig } from './config';
@@ -20,4 +20,4 @@ export {
   type JunctionModuleOptions,
   type AnyPipeline,
 } from './pipeline-host';
-export { HealthController } from './health.controller';
+export { HealthController, StatsController } from './health.controller';

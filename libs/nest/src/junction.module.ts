@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { HealthController } from './health.controller';
+import { HealthController, StatsController } from './health.controller';
 import { JUNCTION_OPTIONS, PipelineHost, type JunctionModuleOptions } from './pipeline-host';
 
 /** Hosts pipelines in a Nest app: `JunctionModule.forRoot({ pipelines, config, logger })`. */
@@ -8,7 +8,7 @@ export class JunctionModule {
   static forRoot(options: JunctionModuleOptions): DynamicModule {
     return {
       module: JunctionModule,
-      controllers: [HealthController],
+      controllers: [HealthController, StatsController],
       providers: [{ provide: JUNCTION_OPTIONS, useValue: options }, PipelineHost],
       exports: [PipelineHost],
     };
