@@ -44,6 +44,7 @@ export {
   type FailureKind,
 } from './errors';
 export {
+  H,
   H as Headers,
   readRetryState,
   headerText,
