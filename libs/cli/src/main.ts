@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { StackError } from '@junction/local-stack';
 import { addDemoCommand } from './commands/demo';
 import { addFleetCommands } from './commands/fleet';
+import { addMessageCommands } from './commands/messages';
 import { addSimulateCommand } from './commands/simulate';
 import { addStackCommand } from './commands/stack';
 import { addSchemasCommand, addTopicsCommand } from './commands/topics';
@@ -23,6 +24,7 @@ const program = new Command('junction')
 addStackCommand(program);
 addFleetCommands(program);
 addDemoCommand(program);
+addMessageCommands(program);
 addSimulateCommand(program);
 addTopicsCommand(program);
 addSchemasCommand(program);
@@ -33,7 +35,10 @@ try {
   if (err instanceof CommanderError) {
     // commander already printed its message; help and version are not errors
     process.exitCode = err.exitCode === 0 ? 0 : 2;
-  } else if (err instanceof StackError) {
+  } else if (
+    err instanceof StackError ||
+    (err instanceof Error && !(err instanceof TypeError) && !(err instanceof ReferenceError))
+  ) {
     console.error(`junction: ${err.message}`);
     process.exitCode = 1;
   } else {
