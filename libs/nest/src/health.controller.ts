@@ -1,16 +1,21 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { JUNCTION_OPTIONS, PipelineHost, type JunctionModuleOptions } from './pipeline-host';
+import type { RunnerStats } from '@junction/pipeline';
+import type { JunctionConfig } from './config';
+import { JUNCTION_CONFIG } from './junction-options';
+import { PipelineHost } from './pipeline-host';
+import { checkRegistry, evaluateReadiness, type ReadinessReport } from './readiness';
 
 /**
- * `/health/live`: the process answers. `/health/ready`: every pipeline runs with Kafka connected, the
- * schema registry answers and no model circuit is open; otherwise 503 with the failing checks.
+ * `GET /health/live`: 200 while the process answers (restart me only if this fails).
+ * `GET /health/ready`: 200 when every pipeline runs with Kafka connected, the schema registry answers
+ * and no circuit is open; otherwise 503. The body names every check and why it failed.
  */
 @Controller('health')
 export class HealthController {
   constructor(
     @Inject(PipelineHost) private readonly host: PipelineHost,
-    @Inject(JUNCTION_OPTIONS) private readonly options: JunctionModuleOptions,
+    @Inject(JUNCTION_CONFIG) private readonly config: JunctionConfig,
   ) {}
 
   @Get('live')
@@ -19,44 +24,28 @@ export class HealthController {
   }
 
   @Get('ready')
-  async ready(@Res() res: Response): Promise<void> {
-    const pipelines = this.host.health();
-    const registry = await this.registryCheck();
-    const kafkaUp = Object.values(pipelines).every((p) => p.kafkaConnected);
-    const problems: string[] = [];
-    for (const [name, h] of Object.entries(pipelines)) {
-      if (!h.running) problems.push(`${name}: not running`);
-      if (!h.kafkaConnected) problems.push(`${name}: Kafka not connected`);
-      if (h.circuit === 'open') problems.push(`${name}: model circuit open`);
-    }
-    if (!registry.up) problems.push(`schema registry: ${registry.error ?? 'not answering'}`);
-    const ok = problems.length === 0;
-    res.status(ok ? 200 : 503).json({
-      status: ok ? 'ready' : 'not-ready',
-      problems,
-      checks: { kafka: { up: kafkaUp, brokers: this.options.config.kafkaBrokers }, registry, pipelines },
+  async ready(@Res({ passthrough: true }) res: Response): Promise<ReadinessReport> {
+    const registry = await checkRegistry(this.config.schemaRegistryUrl);
+    const report = evaluateReadiness({
+      brokers: this.config.kafkaBrokers,
+      registry,
+      // read after the registry answered, so the report shows the pipelines as they are now
+      pipelines: this.host.health(),
+      stopping: this.host.stopping,
     });
-  }
-
-  private async registryCheck(): Promise<{ up: boolean; url: string; error?: string }> {
-    const url = this.options.config.schemaRegistryUrl;
-    try {
-      const r = await fetch(`${url}/subjects`, { signal: AbortSignal.timeout(2_000) });
-      await r.arrayBuffer();
-      return r.ok ? { up: true, url } : { up: false, url, error: `HTTP ${r.status}` };
-    } catch (err) {
-      return { up: false, url, error: (err as Error).message };
-    }
+    res.status(report.status === 'ready' ? 200 : 503);
+    res.setHeader('cache-control', 'no-store');
+    return report;
   }
 }
 
-/** `/stats`: each pipeline's counters since start (records consumed, results, review, retry, DLQ, ...). */
+/** `GET /stats`: each pipeline's counters since start (consumed, results, review, retry, DLQ, ...) and in-flight records. */
 @Controller('stats')
 export class StatsController {
   constructor(@Inject(PipelineHost) private readonly host: PipelineHost) {}
 
   @Get()
-  stats(): Record<string, object> {
+  stats(): Record<string, RunnerStats & { inFlight: number }> {
     return Object.fromEntries(
       this.host.runners.map((r) => [r.pipeline.name, { ...r.stats, inFlight: r.inFlight }]),
     );

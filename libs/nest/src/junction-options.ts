@@ -53,7 +53,6 @@ export function resolveJunctionOptions(options: JunctionModuleOptions): Resolved
     pipelines: options.pipelines,
     config,
     env,
-    logger:
-      options.logger ?? createLogger(config.serviceName ?? 'junction', { level: config.logLevel }),
+    logger: options.logger ?? createLogger(config.serviceName ?? 'junction', { level: config.logLevel }),
   };
 }

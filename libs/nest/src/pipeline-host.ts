@@ -98,11 +98,10 @@ export class PipelineHost implements OnApplicationBootstrap, BeforeApplicationSh
       this.stopped = this.bounded(this.stopAll('a pipeline failed to start'));
       await this.stopped;
     }
-    const first = failures[0]!;
-    throw new Error(
-      `pipelines failed to start: ${failures.map((f) => `${f.pipeline}: ${describe(f.err)}`).join('; ')}`,
-      { cause: first.err },
-    );
+    // the first failure is the cause; every failure was logged above
+    throw new Error(`pipelines failed to start: ${failures.map((f) => f.pipeline).join(', ')}`, {
+      cause: failures[0]!.err,
+    });
   }
 
   private async stopAll(reason: string, starting?: Promise<void>): Promise<void> {
@@ -112,7 +111,10 @@ export class PipelineHost implements OnApplicationBootstrap, BeforeApplicationSh
     const results = await Promise.allSettled(this.runners.map((r) => r.stop()));
     results.forEach((r, i) => {
       if (r.status === 'rejected')
-        this.log.error({ err: r.reason as unknown, pipeline: this.runners[i]?.pipeline.name }, 'pipeline stop failed');
+        this.log.error(
+          { err: r.reason as unknown, pipeline: this.runners[i]?.pipeline.name },
+          'pipeline stop failed',
+        );
     });
     this.log.info({ stats: this.stats(), durationMs: Date.now() - started }, 'pipelines stopped');
   }
@@ -123,15 +125,14 @@ export class PipelineHost implements OnApplicationBootstrap, BeforeApplicationSh
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => {
       timer = setTimeout(() => {
-        this.log.error({ limitMs, stats: this.stats() }, 'pipelines did not stop in time; giving up on a clean stop');
+        this.log.error(
+          { limitMs, stats: this.stats() },
+          'pipelines did not stop in time; giving up on a clean stop',
+        );
         resolve();
       }, limitMs);
       timer.unref();
     });
     return Promise.race([stopping, deadline]).finally(() => clearTimeout(timer));
   }
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
