@@ -3,18 +3,7 @@ import { Option, type Command } from 'commander';
 import type { IHeaders } from 'kafkajs';
 import { createKafka } from '@junction/kafka';
 import { AvroSerde, parseAvroSchema, parseWireFormat, RegistryClient } from '@junction/schemas';
-import { brokerList, endpoints, httpUrl, positiveInt } from './options';
-
-const brokersOption = () =>
-  new Option(
-    '--brokers <list>',
-    'Kafka bootstrap servers (default: KAFKA_BROKERS or the local stack)',
-  ).argParser(brokerList);
-const registryOption = () =>
-  new Option(
-    '--registry <url>',
-    'schema registry URL (default: SCHEMA_REGISTRY_URL or the local stack)',
-  ).argParser(httpUrl);
+import { brokersOption, endpoints, positiveInt, registryOption } from './options';
 
 /** Header values as text where they are UTF-8, else hex; Spring's 4/8-byte numbers decoded. */
 export function showHeaders(headers: IHeaders | undefined): Record<string, string> {

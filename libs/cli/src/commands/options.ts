@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 
 export function positiveNumber(value: string): number {
   const n = Number(value);
@@ -48,3 +48,14 @@ export function endpoints(opts: { brokers?: string[]; registry?: string }): {
       ),
   };
 }
+
+export const brokersOption = () =>
+  new Option(
+    '--brokers <list>',
+    'Kafka bootstrap servers (default: KAFKA_BROKERS or the local stack)',
+  ).argParser(brokerList);
+export const registryOption = () =>
+  new Option(
+    '--registry <url>',
+    'schema registry URL (default: SCHEMA_REGISTRY_URL or the local stack)',
+  ).argParser(httpUrl);

@@ -1,16 +1,11 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { LocalStack, StackError, type StackStatus } from '@junction/local-stack';
+import { positiveInt } from './options';
 
 function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 65535)
     throw new InvalidArgumentError('expected a TCP port number between 1 and 65535.');
-  return n;
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number.');
   return n;
 }
 

@@ -1,20 +1,9 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { applyTopics, fleetTopics, registerSchemas } from '@junction/fleet-infra';
 import { createKafka } from '@junction/kafka';
-import { brokerList, endpoints, httpUrl } from './options';
+import { brokersOption, endpoints, registryOption } from './options';
 import { repoRoot } from '@junction/local-stack';
 import { join } from 'node:path';
-
-const brokersOption = () =>
-  new Option(
-    '--brokers <list>',
-    'Kafka bootstrap servers (default: KAFKA_BROKERS or the local stack)',
-  ).argParser(brokerList);
-const registryOption = () =>
-  new Option(
-    '--registry <url>',
-    'schema registry URL (default: SCHEMA_REGISTRY_URL or the local stack)',
-  ).argParser(httpUrl);
 
 /** `junction topics apply|list`: the fleet's topics as code. */
 export function addTopicsCommand(program: Command): Command {
