@@ -51,3 +51,16 @@ export class StatsController {
     );
   }
 }
+
+/** `/metrics`: Prometheus text format (the pipelines' metrics and the process's own). */
+@Controller('metrics')
+export class MetricsController {
+  constructor(@Inject(PipelineHost) private readonly host: PipelineHost) {}
+
+  @Get()
+  async metrics(@Res() res: Response): Promise<void> {
+    const registry = this.host.metrics.registry;
+    res.setHeader('content-type', registry.contentType);
+    res.send(await registry.metrics());
+  }
+}

@@ -55,7 +55,7 @@ export {
   type AnyPipeline,
 } from './junction-options';
 export { PipelineHost, STOP_GRACE_MS } from './pipeline-host';
-export { HealthController, StatsController } from './health.controller';
+export { HealthController, MetricsController, StatsController } from './health.controller';
 export {
   evaluateReadiness,
   checkRegistry,

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { HealthController, StatsController } from './health.controller';
+import { HealthController, MetricsController, StatsController } from './health.controller';
 import {
   JUNCTION_CONFIG,
   JUNCTION_LOGGER,
@@ -29,7 +29,7 @@ export class JunctionModule {
     return {
       module: JunctionModule,
       global: true,
-      controllers: [HealthController, StatsController],
+      controllers: [HealthController, StatsController, MetricsController],
       providers: [
         { provide: JUNCTION_OPTIONS, useValue: resolved },
         { provide: JUNCTION_CONFIG, useValue: resolved.config },

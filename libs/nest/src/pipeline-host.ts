@@ -4,7 +4,7 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import type { Logger } from '@junction/observability';
+import { createPipelineMetrics, type Logger, type PipelineMetrics } from '@junction/observability';
 import { PipelineRunner, type RunnerHealth, type RunnerStats } from '@junction/pipeline';
 import { JUNCTION_OPTIONS, type ResolvedJunctionOptions } from './junction-options';
 
@@ -23,6 +23,8 @@ type AnyRunner = PipelineRunner<unknown, unknown, unknown, unknown, unknown>;
 @Injectable()
 export class PipelineHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly runners: readonly AnyRunner[];
+  /** The process's Prometheus registry and the pipelines' metrics, served on /metrics. */
+  readonly metrics: PipelineMetrics;
   private readonly log: Logger;
   private readonly shutdownTimeoutMs: number;
   private started: Promise<void> | undefined;
@@ -32,6 +34,7 @@ export class PipelineHost implements OnApplicationBootstrap, BeforeApplicationSh
     const { config, env, logger } = options;
     this.log = logger;
     this.shutdownTimeoutMs = config.shutdownTimeoutMs;
+    this.metrics = createPipelineMetrics();
     this.runners = options.pipelines.map(
       (pipeline): AnyRunner =>
         new PipelineRunner(pipeline, {
@@ -40,6 +43,7 @@ export class PipelineHost implements OnApplicationBootstrap, BeforeApplicationSh
           shutdownTimeoutMs: config.shutdownTimeoutMs,
           logger,
           env,
+          metrics: this.metrics,
         }),
     );
   }

@@ -8,3 +8,5 @@
  * ```
  */
 export { createLogger, type Logger } from './logger';
+export { createPipelineMetrics, type PipelineMetrics } from './pipeline-metrics';
+export { Registry } from 'prom-client';

@@ -62,6 +62,11 @@ export interface PipelineDefinition<In, Req, Res, Out, Rev = Out> {
   idempotency?: { topic?: string; retentionMs?: number };
   /** Partitions of the topics the pipeline creates when missing; default: as many as the source. */
   partitions?: number;
+  /**
+   * What of a result to watch for drift: a numeric score and/or a class label, exported per model
+   * version as `junction_model_score` and `junction_model_class_total`.
+   */
+  monitor?: (result: Out) => { score?: number; label?: string };
 }
 
 export const DEFAULTS = {

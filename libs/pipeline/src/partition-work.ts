@@ -20,6 +20,8 @@ export interface Emission {
   completedKey?: string;
   outcome: 'output' | 'review' | 'drop' | 'duplicate' | 'retry' | 'dlq';
   degraded?: boolean;
+  /** The source event's timestamp (ms), for end-to-end latency. */
+  eventTime?: number;
 }
 
 export type WorkState = 'joining' | 'active' | 'fenced' | 'revoked';

@@ -15,11 +15,16 @@ import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { Caller, CircuitState } from '@junction/calls';
 import { createKafka, ensureTopics, retryTransient } from '@junction/kafka';
-import { createLogger, type Logger } from '@junction/observability';
+import {
+  createLogger,
+  createPipelineMetrics,
+  type Logger,
+  type PipelineMetrics,
+} from '@junction/observability';
 import { AvroSerde, RegistryClient } from '@junction/schemas';
 import { CompletedKeys } from './completed-keys';
 import type { CallMeta, Pipeline, PipelineEnv, Route } from './definition';
-import { classify, MappingError, NullValueError, type Failure } from './errors';
+import { classify, MappingError, NullValueError, QualityError, type Failure } from './errors';
 import {
   deadLetterHeaders,
   H,
@@ -49,6 +54,8 @@ export interface RunnerOptions {
    * others. Default 30 s; lower it where processes are expected to die and restart quickly.
    */
   sessionTimeoutMs?: number;
+  /** Where the pipeline's Prometheus metrics go; one set per process, shared by its pipelines. */
+  metrics?: PipelineMetrics;
 }
 
 export interface RunnerStats {
@@ -125,6 +132,7 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
   private running = false;
   private stopping = false;
   private kafkaConnected = false;
+  private readonly metrics: PipelineMetrics;
 
   constructor(
     readonly pipeline: Pipeline<In, Req, Res, Out, Rev>,
@@ -135,6 +143,7 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
       clientId: options.clientId ?? `junction-${pipeline.name}`,
     });
     this.log = (options.logger ?? createLogger(pipeline.name)).child({ pipeline: pipeline.name });
+    this.metrics = options.metrics ?? createPipelineMetrics(undefined, { defaultMetrics: false });
     this.scheduler = new KeyScheduler(pipeline.resolved.maxInFlight, (err) =>
       this.log.error({ err }, 'record task failed outside its own error handling'),
     );
@@ -369,6 +378,11 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
     if (work.state !== 'active' || this.stopping) return;
     const epoch = work.epoch;
     const max = this.pipeline.resolved.maxInFlight;
+    const name = this.pipeline.name;
+    this.metrics.consumerLag.set(
+      { pipeline: name, topic: batch.topic, partition: String(batch.partition) },
+      Math.max(0, Number(batch.offsetLag())),
+    );
     for (const message of batch.messages) {
       if (!isRunning() || isStale() || work.epoch !== epoch || this.stopping) break;
       if (this.inFlight >= max) {
@@ -390,6 +404,7 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
       work.lastTracked = offset;
       resolveOffset(message.offset);
       this.stats.consumed++;
+      this.metrics.recordsIn.inc({ pipeline: name, topic: batch.topic });
       await this.accept({
         work,
         epoch,
@@ -417,6 +432,14 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
       event = await this.decoder!.decode(rec.message.value);
       checkQuality(p.quality ?? [], event);
     } catch (err) {
+      if (err instanceof QualityError) {
+        this.metrics.qualityFailures.inc({
+          pipeline: p.name,
+          source: rec.origin.topic,
+          rule: err.rule,
+          field: err.field,
+        });
+      }
       this.finish(rec, this.failed(rec, classify(err), undefined));
       return;
     }
@@ -455,9 +478,23 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
       const ctx = rec.traceparent
         ? { idempotencyKey: idem, traceparent: rec.traceparent }
         : { idempotencyKey: idem };
-      const r = await this.caller!.call(request, ctx);
-      output = r.output;
-      meta = r.model ? { model: r.model, degraded: false } : { degraded: false };
+      const started = performance.now();
+      try {
+        const r = await this.caller!.call(request, ctx);
+        this.observeCall(started, 'ok');
+        output = r.output;
+        meta = r.model ? { model: r.model, degraded: false } : { degraded: false };
+      } catch (err) {
+        this.observeCall(
+          started,
+          err instanceof MappingError
+            ? 'mapping'
+            : p.fallback && classify(err).kind === 'retriable'
+              ? 'fallback'
+              : 'failed',
+        );
+        throw err;
+      }
     } catch (err) {
       const failure = classify(err);
       if (failure.kind === 'retriable' && p.fallback) {
@@ -477,6 +514,7 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
     try {
       const result = p.result(event, output, meta);
       const route: Route = p.route ? p.route(result, event) : 'output';
+      if (p.monitor) this.monitor(p.monitor(result), meta);
       const messages: OutMessage[] = [];
       if (route === 'output' || (route === 'review' && !this.reviewEncoder)) {
         messages.push(
@@ -506,6 +544,7 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
       }
       this.completed!.markPending(idem, rec.work.id);
       this.finish(rec, {
+        eventTime: Number(rec.origin.timestamp),
         messages,
         completedKey: idem,
         outcome: route === 'review' && !this.reviewEncoder ? 'output' : route,
@@ -517,6 +556,24 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
       );
       this.finish(rec, this.failed(rec, f, idem));
     }
+  }
+
+  private observeCall(started: number, outcome: string): void {
+    this.metrics.callSeconds.observe(
+      { pipeline: this.pipeline.name, endpoint: this.caller?.endpoint ?? 'unknown', outcome },
+      (performance.now() - started) / 1000,
+    );
+  }
+
+  private monitor(m: { score?: number; label?: string }, meta: CallMeta): void {
+    const labels = {
+      pipeline: this.pipeline.name,
+      model: meta.model?.name ?? 'unknown',
+      version: meta.model?.version ?? 'unknown',
+    };
+    if (typeof m.score === 'number' && Number.isFinite(m.score))
+      this.metrics.modelScore.observe(labels, m.score);
+    if (m.label !== undefined) this.metrics.modelClass.inc({ ...labels, class: m.label });
   }
 
   private resultMessage(
@@ -597,6 +654,14 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
   // ---------------------------------------------------------------------------------- commit
 
   private flush(): void {
+    const name = this.pipeline.name;
+    const h = this.health();
+    this.metrics.inFlight.set({ pipeline: name }, h.inFlight);
+    this.metrics.pausedPartitions.set({ pipeline: name }, h.pausedPartitions);
+    this.metrics.circuitState.set(
+      { pipeline: name, endpoint: this.caller?.endpoint ?? 'unknown' },
+      h.circuit === 'open' ? 2 : h.circuit === 'half-open' ? 1 : 0,
+    );
     for (const work of this.partitions.values()) {
       if (work.state !== 'active' || work.committing) continue;
       const released = work.watermark.release();
@@ -658,13 +723,24 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
         });
         await txn.commit();
         this.stats.commits++;
+        this.metrics.commits.inc({ pipeline: this.pipeline.name, result: 'committed' });
         this.completed!.committedNow(completedKeys);
         work.floor = commitOffset;
-        for (const v of values) this.count(v);
+        const now = Date.now();
+        for (const v of values) {
+          this.count(v);
+          if (v.eventTime !== undefined && (v.outcome === 'output' || v.outcome === 'review')) {
+            this.metrics.endToEndSeconds.observe(
+              { pipeline: this.pipeline.name },
+              Math.max(0, now - v.eventTime) / 1000,
+            );
+          }
+        }
         return;
       } catch (err) {
         await txn.abort().catch(() => {});
         this.stats.abortedCommits++;
+        this.metrics.commits.inc({ pipeline: this.pipeline.name, result: 'aborted' });
         const fenced = isFenced(err);
         const concurrent = (err as { type?: string }).type === 'CONCURRENT_TRANSACTIONS';
         if (concurrent && attempt < MAX_TXN_ATTEMPTS && !fenced) {
@@ -700,6 +776,8 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
   }
 
   private count(v: Emission): void {
+    this.metrics.recordsOut.inc({ pipeline: this.pipeline.name, outcome: v.outcome });
+    if (v.degraded) this.metrics.degraded.inc({ pipeline: this.pipeline.name });
     switch (v.outcome) {
       case 'output':
         this.stats.output++;

@@ -120,4 +120,5 @@ export const leadScoring = definePipeline<LeadCreated, OipRequest, OipResponse, 
     review: { topic: 'crm.lead.review.v1', schema: LeadReviewSchema },
   },
   fallback: ruleBasedScore,
+  monitor: (scored) => ({ score: scored.score, label: scored.band }),
 });

@@ -124,4 +124,5 @@ export const ticketTriage = definePipeline<
     review: { topic: 'support.ticket.review.v1', schema: TicketReviewSchema },
   },
   fallback: keywordTriage,
+  monitor: (r) => ({ score: r.confidence, label: r.category }),
 });
