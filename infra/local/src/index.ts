@@ -8,7 +8,7 @@
  * status.schemaRegistry.url;   // "http://127.0.0.1:8080/apis/ccompat/v7"
  * ```
  */
-export { LocalStack, type StackOptions, type StackStatus } from './local-stack';
+export { LocalStack, kafkaAnswers, registryAnswers, type StackOptions, type StackStatus } from './local-stack';
 export { StackError } from './toolchain';
 export { stackPaths, repoRoot, type StackPaths } from './paths';
 export { startDetached, stopProcess, runningPid, isAlive, tailLines, type ManagedProcess } from './processes';

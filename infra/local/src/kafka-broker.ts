@@ -102,7 +102,11 @@ function serverProperties(paths: StackPaths, cluster: ClusterSpec, broker: Broke
 
 /** A Kafka cluster id: 16 random bytes, base64url without padding (what `kafka-storage random-uuid` prints). */
 function newClusterId(): string {
-  return randomBytes(16).toString('base64url');
+  // like Kafka's Uuid.randomUuid: never one starting with '-', which command lines take for an option
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 function jvmArgs(paths: StackPaths, heap: string, logDir: string): string[] {
@@ -149,7 +153,7 @@ export function startBroker(
     try {
       execFileSync(
         java,
-        [...jvmArgs(paths, '256m', logDir), '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsFile, '--ignore-formatted'],
+        [...jvmArgs(paths, '256m', logDir), '-cp', classpath, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', propsFile, '--ignore-formatted'],
         { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' },
       );
     } catch (err) {

@@ -82,6 +82,20 @@ export class LocalStack {
     };
   }
 
+  /**
+   * Where the stack listens (or will listen): the ports of the last `up`, else the defaults. No probing:
+   * `status()` says whether anything answers there.
+   */
+  endpoints(): { bootstrap: string; registryUrl: string } {
+    const s = this.settings();
+    return {
+      bootstrap: clusterSpec(s.brokers, s.kafkaPort)
+        .brokers.map((b) => `127.0.0.1:${b.port}`)
+        .join(','),
+      registryUrl: registryUrl(s.registryPort),
+    };
+  }
+
   async status(): Promise<StackStatus> {
     const s = this.settings();
     const { cluster, brokers, registry } = this.processes(s);
@@ -254,7 +268,7 @@ function tcpOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
 }
 
 /** Kafka is ready when a Metadata request answers with every broker of the cluster registered. */
-async function kafkaAnswers(brokers: string[], expected: number): Promise<boolean> {
+export async function kafkaAnswers(brokers: string[], expected: number): Promise<boolean> {
   const kafka = new Kafka({
     clientId: 'junction-stack',
     brokers,
@@ -275,7 +289,8 @@ async function kafkaAnswers(brokers: string[], expected: number): Promise<boolea
   }
 }
 
-async function registryAnswers(url: string): Promise<boolean> {
+/** The registry is ready when `GET /subjects` answers 200. */
+export async function registryAnswers(url: string): Promise<boolean> {
   try {
     const res = await fetch(`${url}/subjects`, { signal: AbortSignal.timeout(2_000) });
     await res.arrayBuffer();

@@ -1,101 +1,177 @@
-import kafkajs, { type Kafka } from 'kafkajs';
+import kafkajs, { type Admin, type Kafka } from 'kafkajs';
 import { retryTransient, type TopicSpec } from '@junction/kafka';
+import { validateTopicSpecs } from './fleet-topics';
 
 // kafkajs is CommonJS and this constant is not visible to ESM named-import detection
 const { ConfigResourceTypes } = kafkajs;
+/** DescribeConfigs `configSource` of a setting stored on the topic itself (not a broker or default value). */
+const DYNAMIC_TOPIC_CONFIG = 1;
+
+export interface ConfigChange {
+  name: string;
+  /** The value on the topic before, or undefined when the broker default applied. */
+  from?: string;
+  to: string;
+}
 
 export interface TopicChange {
   topic: string;
+  /**
+   * `created`: the topic did not exist; `updated`: partitions added or configs set; `unchanged`; `mismatch`:
+   * the topic has more partitions than the spec asks for (never decreased: that would move keys).
+   */
   action: 'created' | 'updated' | 'unchanged' | 'mismatch';
+  partitions?: { from: number; to: number };
+  configs?: ConfigChange[];
+  /** One human line: what changed or what is wrong. */
   detail?: string;
+}
+
+export interface ApplyOptions {
+  /** Work out the changes and report them, change nothing. */
+  dryRun?: boolean;
+}
+
+/** `compact,delete` and `delete, compact` are the same list. */
+function sameValue(name: string, a: string | undefined, b: string): boolean {
+  if (a === undefined) return false;
+  if (name === 'cleanup.policy') {
+    const norm = (v: string) =>
+      v
+        .split(',')
+        .map((x) => x.trim())
+        .sort()
+        .join(',');
+    return norm(a) === norm(b);
+  }
+  return a.trim() === b.trim();
 }
 
 /**
  * Makes the cluster match the specs, idempotently: creates missing topics, adds partitions when a spec
  * asks for more (never removes them: that would reshuffle keys; reported as a mismatch instead), and
- * sets topic configs that differ.
+ * sets topic configs that differ. Settings stored on a topic that the spec does not name are kept.
  */
 export async function applyTopics(
   kafka: Kafka,
   specs: TopicSpec[],
-  options: { dryRun?: boolean } = {},
+  options: ApplyOptions = {},
 ): Promise<TopicChange[]> {
+  validateTopicSpecs(specs);
+  const dryRun = options.dryRun ?? false;
   const admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await retryTransient('listing topics', () => admin.listTopics()));
-    const changes: TopicChange[] = [];
     const missing = specs.filter((s) => !existing.has(s.topic));
-    if (missing.length && !options.dryRun) {
-      await retryTransient('creating topics', () =>
-        admin.createTopics({
-          waitForLeaders: true,
-          topics: missing.map((s) => ({
-            topic: s.topic,
-            numPartitions: s.partitions ?? 1,
-            replicationFactor: s.replicationFactor ?? -1,
-            configEntries: Object.entries(s.config ?? {}).map(([name, value]) => ({ name, value })),
-          })),
-        }),
-      );
-    }
-    for (const s of missing)
-      changes.push({ topic: s.topic, action: 'created', detail: `${s.partitions ?? 1} partitions` });
-
     const present = specs.filter((s) => existing.has(s.topic));
-    if (present.length === 0) return changes;
-    const meta = await retryTransient('reading topic metadata', () =>
-      admin.fetchTopicMetadata({ topics: present.map((s) => s.topic) }),
-    );
-    const described = await retryTransient('reading topic configs', () =>
-      admin.describeConfigs({
-        includeSynonyms: false,
-        resources: present.map((s) => ({
-          type: ConfigResourceTypes.TOPIC,
-          name: s.topic,
-          configNames: Object.keys(s.config ?? {}),
-        })),
-      }),
-    );
-    for (const s of present) {
-      const notes: string[] = [];
-      let action: TopicChange['action'] = 'unchanged';
-      const have = meta.topics.find((t) => t.name === s.topic)?.partitions.length ?? 0;
-      const want = s.partitions ?? have;
-      if (want > have) {
-        if (!options.dryRun)
-          await admin.createPartitions({ topicPartitions: [{ topic: s.topic, count: want }] });
-        notes.push(`partitions ${have} -> ${want}`);
-        action = 'updated';
-      } else if (want < have) {
-        notes.push(`has ${have} partitions, spec says ${want}; partitions are never removed`);
-        action = 'mismatch';
-      }
-      const current = described.resources.find((r) => r.resourceName === s.topic)?.configEntries ?? [];
-      const differing = Object.entries(s.config ?? {}).filter(
-        ([k, v]) => current.find((c) => c.configName === k)?.configValue !== v,
-      );
-      if (differing.length) {
-        if (!options.dryRun) {
-          await admin.alterConfigs({
+    if (missing.length && !dryRun) await createTopics(admin, missing);
+    const changes = new Map<string, TopicChange>();
+    for (const s of missing) {
+      const config = Object.entries(s.config ?? {}).map(([k, v]) => `${k}=${v}`);
+      changes.set(s.topic, {
+        topic: s.topic,
+        action: 'created',
+        detail: [`${s.partitions ?? 1} partitions`, ...config].join(', '),
+      });
+    }
+    for (const change of await reconcile(admin, present, dryRun)) changes.set(change.topic, change);
+    return specs.map((s) => changes.get(s.topic)!);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function createTopics(admin: Admin, specs: TopicSpec[]): Promise<void> {
+  await retryTransient('creating topics', () =>
+    admin.createTopics({
+      waitForLeaders: true,
+      topics: specs.map((s) => ({
+        topic: s.topic,
+        numPartitions: s.partitions ?? 1,
+        replicationFactor: s.replicationFactor ?? -1,
+        configEntries: Object.entries(s.config ?? {}).map(([name, value]) => ({ name, value })),
+      })),
+    }),
+  );
+}
+
+async function reconcile(admin: Admin, specs: TopicSpec[], dryRun: boolean): Promise<TopicChange[]> {
+  if (specs.length === 0) return [];
+  const meta = await retryTransient('reading topic metadata', () =>
+    admin.fetchTopicMetadata({ topics: specs.map((s) => s.topic) }),
+  );
+  // every config of each topic: the spec's to compare, the topic's other own settings to keep
+  const described = await retryTransient('reading topic configs', () =>
+    admin.describeConfigs({
+      includeSynonyms: false,
+      resources: specs.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: s.topic })),
+    }),
+  );
+  const changes: TopicChange[] = [];
+  for (const s of specs) {
+    const change: TopicChange = { topic: s.topic, action: 'unchanged' };
+    const notes: string[] = [];
+
+    const have = meta.topics.find((t) => t.name === s.topic)?.partitions.length ?? 0;
+    const want = s.partitions ?? have;
+    if (want > have) {
+      if (!dryRun)
+        await retryTransient(`adding partitions to ${s.topic}`, () =>
+          admin.createPartitions({ topicPartitions: [{ topic: s.topic, count: want }] }),
+        );
+      change.partitions = { from: have, to: want };
+      change.action = 'updated';
+      notes.push(`partitions ${have} -> ${want}`);
+    } else if (want < have) {
+      change.action = 'mismatch';
+      notes.push(`has ${have} partitions, the spec says ${want}: partitions are never removed`);
+    }
+
+    const entries = described.resources.find((r) => r.resourceName === s.topic)?.configEntries ?? [];
+    const current = (name: string) => entries.find((e) => e.configName === name);
+    const differing: ConfigChange[] = Object.entries(s.config ?? {})
+      .filter(([name, value]) => !sameValue(name, current(name)?.configValue, value))
+      .map(([name, to]) => {
+        const from = current(name);
+        return { name, to, ...(from && !from.isDefault ? { from: from.configValue } : {}) };
+      });
+    if (differing.length) {
+      if (!dryRun) {
+        // AlterConfigs (kafkajs has no incremental variant) replaces the topic's whole set of settings:
+        // send the spec's plus every other setting stored on the topic, so only the differing ones move
+        const kept = entries
+          .filter((e) => e.configSource === DYNAMIC_TOPIC_CONFIG && !(e.configName in (s.config ?? {})))
+          .map((e) => ({ name: e.configName, value: e.configValue }));
+        await retryTransient(`updating the configs of ${s.topic}`, () =>
+          admin.alterConfigs({
             validateOnly: false,
             resources: [
               {
                 type: ConfigResourceTypes.TOPIC,
                 name: s.topic,
-                // AlterConfigs replaces the topic's whole set: send every setting the spec names
-                configEntries: Object.entries(s.config ?? {}).map(([name, value]) => ({ name, value })),
+                configEntries: [
+                  ...Object.entries(s.config ?? {}).map(([name, value]) => ({ name, value })),
+                  ...kept,
+                ],
               },
             ],
-          });
-        }
-        notes.push(differing.map(([k, v]) => `${k}=${v}`).join(', '));
-        if (action === 'unchanged') action = 'updated';
+          }),
+        );
       }
-      changes.push({ topic: s.topic, action, ...(notes.length ? { detail: notes.join('; ') } : {}) });
+      change.configs = differing;
+      if (change.action === 'unchanged') change.action = 'updated';
+      notes.push(differing.map((c) => `${c.name} ${c.from ?? '(default)'} -> ${c.to}`).join(', '));
     }
-    return changes;
-  } finally {
-    await admin.disconnect();
+    if (notes.length) change.detail = notes.join('; ');
+    changes.push(change);
   }
+  return changes;
+}
+
+/** Counts per action, e.g. `{ created: 2, updated: 0, unchanged: 10, mismatch: 0 }`. */
+export function countChanges(changes: TopicChange[]): Record<TopicChange['action'], number> {
+  const counts = { created: 0, updated: 0, unchanged: 0, mismatch: 0 };
+  for (const c of changes) counts[c.action]++;
+  return counts;
 }

@@ -3,10 +3,34 @@
  *
  * ```ts
  * import { applyTopics, fleetTopics, registerSchemas } from '@junction/fleet-infra';
- * await applyTopics(kafka, fleetTopics());
- * await registerSchemas({ registryUrl, dir: 'schemas' });
+ * const changes = await applyTopics(kafka, fleetTopics());          // created / updated / unchanged / mismatch
+ * const schemas = await registerSchemas({ registryUrl, dir: 'schemas' }); // registered / unchanged / incompatible ...
  * ```
  */
-export { fleetTopics, BUSINESS_TOPICS, PIPELINES, DEFAULT_PARTITIONS } from './fleet-topics';
-export { applyTopics, type TopicChange } from './apply-topics';
-export { registerSchemas, type SchemaChange } from './register-schemas';
+export {
+  fleetTopics,
+  pipelineTopicNames,
+  validateTopicSpecs,
+  TopicSpecError,
+  BUSINESS_TOPICS,
+  PIPELINES,
+  DEFAULT_PARTITIONS,
+  RETENTION_MS,
+  DLQ_RETENTION_MS,
+  type FleetPipeline,
+  type PipelineTopicNames,
+} from './fleet-topics';
+export {
+  applyTopics,
+  countChanges,
+  type TopicChange,
+  type ConfigChange,
+  type ApplyOptions,
+} from './apply-topics';
+export {
+  registerSchemas,
+  avscFiles,
+  subjectForFile,
+  type SchemaChange,
+  type RegisterOptions,
+} from './register-schemas';

@@ -2,8 +2,9 @@
  * The `junction` CLI's pieces, for embedding and tests.
  *
  * ```ts
- * import { simulate } from '@junction/cli';
+ * import { FleetManager, parseFleet, simulate } from '@junction/cli';
  * await simulate({ systems: ['crm'], brokers, registryUrl, rate: 100, count: 1_000, badShare: 0.02 });
+ * const { status } = await new FleetManager().up();   // what `junction up` does
  * ```
  */
 export { addStackCommand } from './commands/stack';
@@ -15,5 +16,26 @@ export {
   type SimulateProgress,
   type SourceSystem,
 } from './simulator';
-export { FleetManager, type FleetStatus, type MemberStatus } from './fleet/fleet-manager';
-export { fleet, type FleetMember } from './fleet/fleet';
+export {
+  FleetManager,
+  FleetError,
+  somethingDown,
+  stackSourceFromEnv,
+  type FleetManagerOptions,
+  type FleetStatus,
+  type ProcessStatus,
+  type StackSource,
+  type UpResult,
+} from './fleet/fleet-manager';
+export {
+  FLEET,
+  parseFleet,
+  portVariable,
+  launchSpec,
+  FleetDefinitionError,
+  type FleetEntry,
+  type FleetMember,
+  type FleetContext,
+} from './fleet/fleet';
+export { PipelineCounters } from './fleet/pipeline-counters';
+export { runDemo, type DemoOptions } from './commands/demo';

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Producer } from 'kafkajs';
 import { generateLead, generateTicket, Random } from '@junction/datagen';
 import { createKafka } from '@junction/kafka';
+import { context, headersFromContext, SpanKind, trace, tracer } from '@junction/observability';
 import {
   LeadCreatedSchema,
   TicketCreatedSchema,
@@ -52,7 +53,25 @@ export const UNKNOWN_SCHEMA_ID = 2_147_480_000;
 type BadKind = 'unknown-schema-id' | 'corrupt-bytes' | 'rule-violation';
 const BAD_KINDS: BadKind[] = ['unknown-schema-id', 'corrupt-bytes', 'rule-violation'];
 
-function traceparent(): string {
+/**
+ * A producer span per event when tracing is on, so one trace runs from the source system to the
+ * result; otherwise a fresh W3C traceparent, so logs can still be joined on it.
+ */
+function publishTraceparent(topic: string): string {
+  const span = tracer('junction-simulator').startSpan(`${topic} publish`, {
+    kind: SpanKind.PRODUCER,
+    attributes: {
+      'messaging.system': 'kafka',
+      'messaging.operation.type': 'send',
+      'messaging.destination.name': topic,
+    },
+  });
+  const { traceparent } = headersFromContext(trace.setSpan(context.active(), span));
+  span.end();
+  return traceparent ?? randomTraceparent();
+}
+
+function randomTraceparent(): string {
   return `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
 }
 
@@ -124,7 +143,11 @@ async function runSystem(
       } else {
         progress.goodIds?.push(id);
       }
-      messages.push({ key, value, headers: { traceparent: traceparent(), 'junction-simulator': system } });
+      messages.push({
+        key,
+        value,
+        headers: { traceparent: publishTraceparent(topic), 'junction-simulator': system },
+      });
     }
     if (messages.length) {
       await producer.send({ topic, messages });

@@ -9,5 +9,5 @@
  * ```
  */
 export { Random, sigmoid } from './random';
-export { generateLead, type GeneratedLead } from './leads';
-export { generateTicket, type GeneratedTicket } from './tickets';
+export { generateLead, LEAD_INDUSTRIES, SOURCE_CHANNELS, type GeneratedLead } from './leads';
+export { generateTicket, TICKET_CATEGORIES, TICKET_PRIORITIES, type GeneratedTicket } from './tickets';

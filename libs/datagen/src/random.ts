@@ -49,6 +49,17 @@ export class Random {
     return Math.floor(-Math.log(1 - this.next()) * mean);
   }
 
+  /** A version-4-shaped UUID drawn from this generator (reproducible, unlike crypto.randomUUID). */
+  uuid(): string {
+    const hex = (n: number) => {
+      let s = '';
+      for (let i = 0; i < n; i++) s += Math.floor(this.next() * 16).toString(16);
+      return s;
+    };
+    const variant = (8 + Math.floor(this.next() * 4)).toString(16);
+    return `${hex(8)}-${hex(4)}-4${hex(3)}-${variant}${hex(3)}-${hex(12)}`;
+  }
+
   id(prefix: string, length = 10): string {
     const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
     let s = '';

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { Module, type DynamicModule, type INestApplication, type ModuleMetadata } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { createLogger, type Logger } from '@junction/observability';
+import { initTracing, createLogger, type Logger } from '@junction/observability';
 import type { PipelineEnv } from '@junction/pipeline';
 import { ConfigError, loadJunctionConfig, type JunctionConfig } from './config';
 import type { AnyPipeline } from './junction-options';
@@ -106,6 +106,12 @@ export async function runService(options: ServiceOptions): Promise<RunningServic
     process.stderr.write(`${options.name}: ${err.message}\n`);
     return process.exit(1);
   }
+  // traces go to OTEL_EXPORTER_OTLP_ENDPOINT when it is set; otherwise tracing is off and costs nothing
+  const tracing = initTracing({
+    serviceName: config.serviceName ?? options.name,
+    env: options.env ?? process.env,
+  });
+  process.once('beforeExit', () => void tracing.shutdown());
   const logger =
     options.logger ?? createLogger(config.serviceName ?? options.name, { level: config.logLevel });
   try {

@@ -10,3 +10,17 @@
 export { createLogger, type Logger } from './logger';
 export { createPipelineMetrics, type PipelineMetrics } from './pipeline-metrics';
 export { Registry } from 'prom-client';
+export {
+  initTracing,
+  tracer,
+  contextFromHeaders,
+  headersFromContext,
+  failSpan,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  context,
+  type Tracing,
+  type Span,
+  type Context,
+} from './tracing';

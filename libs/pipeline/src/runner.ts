@@ -16,10 +16,17 @@ import type { Admin, Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, 
 import type { Caller, CircuitState } from '@junction/calls';
 import { createKafka, ensureTopics, retryTransient } from '@junction/kafka';
 import {
+  contextFromHeaders,
   createLogger,
   createPipelineMetrics,
+  failSpan,
+  headersFromContext,
+  SpanKind,
+  trace,
+  tracer,
   type Logger,
   type PipelineMetrics,
+  type Span,
 } from '@junction/observability';
 import { AvroSerde, RegistryClient } from '@junction/schemas';
 import { CompletedKeys } from './completed-keys';
@@ -95,6 +102,9 @@ interface InRecord {
   message: KafkaMessage;
   origin: Origin;
   retry: RetryState | undefined;
+  /** The record's `process` span; its context is what calls and results carry on. */
+  span: Span;
+  /** W3C traceparent of `span` (or the incoming one passed on when tracing is off). */
   traceparent: string | undefined;
 }
 
@@ -133,6 +143,7 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
   private stopping = false;
   private kafkaConnected = false;
   private readonly metrics: PipelineMetrics;
+  private readonly tracer = tracer('junction-pipeline');
 
   constructor(
     readonly pipeline: Pipeline<In, Req, Res, Out, Rev>,
@@ -405,19 +416,39 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
       resolveOffset(message.offset);
       this.stats.consumed++;
       this.metrics.recordsIn.inc({ pipeline: name, topic: batch.topic });
+      const parent = contextFromHeaders(message.headers);
+      const span = this.tracer.startSpan(
+        `${batch.topic} process`,
+        {
+          kind: SpanKind.CONSUMER,
+          attributes: {
+            'messaging.system': 'kafka',
+            'messaging.operation.type': 'process',
+            'messaging.destination.name': batch.topic,
+            'messaging.destination.partition.id': String(batch.partition),
+            'messaging.kafka.offset': Number(message.offset),
+            'messaging.consumer.group.name': this.pipeline.resolved.group,
+            'junction.pipeline': name,
+          },
+        },
+        parent,
+      );
+      const spanContext = trace.setSpan(parent, span);
       await this.accept({
         work,
         epoch,
         offset,
         message,
         retry,
+        span,
         origin: retry?.origin ?? {
           topic: batch.topic,
           partition: batch.partition,
           offset: message.offset,
           timestamp: message.timestamp,
         },
-        traceparent: headerText(message.headers, H.traceparent),
+        traceparent:
+          headersFromContext(spanContext).traceparent ?? headerText(message.headers, H.traceparent),
       });
     }
     await heartbeat();
@@ -427,11 +458,15 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
   private async accept(rec: InRecord): Promise<void> {
     const p = this.pipeline;
     let event: In;
+    const decodeSpan = this.tracer.startSpan('decode', {}, trace.setSpan(contextFromHeaders({}), rec.span));
     try {
       if (rec.message.value === null) throw new NullValueError();
       event = await this.decoder!.decode(rec.message.value);
       checkQuality(p.quality ?? [], event);
+      decodeSpan.end();
     } catch (err) {
+      failSpan(decodeSpan, err);
+      decodeSpan.end();
       if (err instanceof QualityError) {
         this.metrics.qualityFailures.inc({
           pipeline: p.name,
@@ -475,16 +510,28 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
       } catch (err) {
         throw new MappingError('request', err);
       }
-      const ctx = rec.traceparent
-        ? { idempotencyKey: idem, traceparent: rec.traceparent }
-        : { idempotencyKey: idem };
+      const endpoint = this.caller!.endpoint;
+      const callSpan = this.tracer.startSpan(
+        `call ${endpoint}`,
+        {
+          kind: SpanKind.CLIENT,
+          attributes: { 'junction.endpoint': endpoint, 'junction.idempotency_key': idem },
+        },
+        trace.setSpan(contextFromHeaders({}), rec.span),
+      );
+      const traceparent =
+        headersFromContext(trace.setSpan(contextFromHeaders({}), callSpan)).traceparent ?? rec.traceparent;
+      const ctx = traceparent ? { idempotencyKey: idem, traceparent } : { idempotencyKey: idem };
       const started = performance.now();
       try {
         const r = await this.caller!.call(request, ctx);
+        callSpan.end();
         this.observeCall(started, 'ok');
         output = r.output;
         meta = r.model ? { model: r.model, degraded: false } : { degraded: false };
       } catch (err) {
+        failSpan(callSpan, err);
+        callSpan.end();
         this.observeCall(
           started,
           err instanceof MappingError
@@ -585,13 +632,29 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
     meta: CallMeta,
     route: string,
   ): OutMessage {
+    const produceSpan = this.tracer.startSpan(
+      `${topic} publish`,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.operation.type': 'send',
+          'messaging.destination.name': topic,
+        },
+      },
+      trace.setSpan(contextFromHeaders({}), rec.span),
+    );
+    const produced = headersFromContext(trace.setSpan(contextFromHeaders({}), produceSpan));
+    produceSpan.end();
     const headers = resultHeaders({
       pipeline: this.pipeline.name,
       id: `${idem}/${topic}`,
       type: topic,
       time: Date.now(),
       subject: key,
-      ...(rec.traceparent ? { traceparent: rec.traceparent } : {}),
+      ...((produced.traceparent ?? rec.traceparent)
+        ? { traceparent: (produced.traceparent ?? rec.traceparent)! }
+        : {}),
       idempotencyKey: idem,
       origin: rec.origin,
       ...(meta.model ? { model: meta.model } : {}),
@@ -647,6 +710,10 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
   }
 
   private finish(rec: InRecord, emission: Emission): void {
+    rec.span.setAttribute('junction.outcome', emission.outcome);
+    if (emission.outcome === 'dlq' || emission.outcome === 'retry')
+      rec.span.setStatus({ code: 2, message: emission.outcome });
+    rec.span.end();
     if (rec.epoch !== rec.work.epoch) return;
     rec.work.watermark.finish(rec.offset, emission);
   }

@@ -14,15 +14,19 @@ export class AdminController {
   }
 
   @Put('faults')
-  setFaults(@Body() body: Record<string, unknown>, @Res() res: Response) {
+  setFaults(@Body() body: unknown, @Res() res: Response): void {
     const problems =
-      body && typeof body === 'object' ? updateFaults(this.host.faults, body) : ['expected a JSON object'];
+      typeof body === 'object' && body !== null && !Array.isArray(body)
+        ? updateFaults(this.host.faults, body as Record<string, unknown>)
+        : [
+            'expected a JSON object {latencyMs?, errorRate?, timeoutRate?, down?} with content-type application/json',
+          ];
     if (problems.length) return void res.status(400).json({ error: problems.join('; ') });
     res.json(this.host.faults);
   }
 
   @Get('stats')
   stats() {
-    return this.host.stats.snapshot();
+    return { ...this.host.stats.snapshot(), replays: this.host.replays };
   }
 }

@@ -8,8 +8,9 @@
  * await server.close();
  * ```
  */
-export { startModelServer, type ModelServer } from './server';
-export { ModelHost } from './model-host';
-export { faultsFromEnv, type Faults } from './faults';
-export { trainLeadConversion, leadRow } from './models/lead-conversion';
+export { startModelServer, BODY_LIMIT, type ModelServer, type ModelServerOptions } from './server';
+export { ModelHost, trainedModels, IDEMPOTENCY_ENTRIES } from './model-host';
+export { faultsFromEnv, updateFaults, type Faults } from './faults';
+export { trainLeadConversion, leadRow, LEAD_FEATURES } from './models/lead-conversion';
 export { trainTicketClassifier } from './models/ticket-classifier';
+export type { Model, TensorSpec, Columns, Outputs, Value } from './models/model';

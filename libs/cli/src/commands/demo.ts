@@ -1,83 +1,143 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Option, type Command } from 'commander';
-import { fleet } from '../fleet/fleet';
-import { FleetManager } from '../fleet/fleet-manager';
-import { collect, rate, render, type SummaryRow } from '../fleet/summary';
+import logUpdate from 'log-update';
+import { PIPELINES, pipelineTopicNames } from '@junction/fleet-infra';
+import { createKafka } from '@junction/kafka';
+import { FleetError, FleetManager } from '../fleet/fleet-manager';
+import { PipelineCounters } from '../fleet/pipeline-counters';
+import {
+  parseModelStats,
+  renderLine,
+  renderTable,
+  summaryRows,
+  type ModelLatency,
+  type PipelineSample,
+  type SummaryRow,
+} from '../fleet/summary';
 import { positiveInt, positiveNumber } from './options';
 
-/** `junction demo`: the fleet in the foreground with a live summary; Ctrl-C stops what it started. */
+export interface DemoOptions {
+  /** Stop by itself after this many seconds. */
+  duration?: number;
+  /** Simulated events per second per source system. */
+  rate: number;
+}
+
+async function modelStats(url: string | undefined): Promise<ModelLatency | undefined> {
+  if (!url) return undefined;
+  try {
+    const res = await fetch(`${url}/admin/stats`, { signal: AbortSignal.timeout(1_000) });
+    return res.ok ? parseModelStats(await res.json()) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `junction demo`: `up` in the foreground, a summary refreshed every second (a line every 5 s when stdout
+ * is not a terminal) until Ctrl-C or `duration`, then `down` for what this run started.
+ */
+export async function runDemo(opts: DemoOptions): Promise<void> {
+  const log = (line: string) => console.error(line);
+  const stop = new AbortController();
+  let signals = 0;
+  const onSignal = () => {
+    signals++;
+    if (signals === 1) {
+      stop.abort();
+      return;
+    }
+    log('junction: stopping now; `pnpm junction down` stops what is left');
+    process.exit(130);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const manager = new FleetManager({ rate: opts.rate });
+  const tty = process.stdout.isTTY === true;
+  let counters: PipelineCounters | undefined;
+  let rows: SummaryRow[] = [];
+  let failure: unknown;
+  try {
+    const { status } = await manager.up({ log, signal: stop.signal });
+    counters = new PipelineCounters(
+      createKafka({ brokers: status.endpoints.kafkaBootstrap.split(','), clientId: 'junction-demo' }),
+      PIPELINES.map(pipelineTopicNames),
+    );
+    await counters.start();
+    log(
+      `demo running${opts.duration ? ` for ${opts.duration} s` : ''}: ${status.processes
+        .filter((p) => p.up)
+        .map((p) => p.name)
+        .join(', ')}`,
+    );
+
+    const started = Date.now();
+    const until = opts.duration !== undefined ? started + opts.duration * 1000 : Infinity;
+    let prev: { at: number; samples: PipelineSample[] } | undefined;
+    let lastLine = 0;
+    while (!stop.signal.aborted) {
+      const at = Date.now();
+      const [samples, model] = await Promise.all([
+        counters.sample(),
+        modelStats(status.endpoints.modelServerUrl),
+      ]);
+      rows = summaryRows(prev, { at, samples });
+      prev = { at, samples };
+      const elapsed = (at - started) / 1000;
+      const down = manager.deadMembers();
+      if (tty) {
+        logUpdate(
+          renderTable(rows, model, elapsed) +
+            (down.length ? `\n\nnot running any more: ${down.join(', ')}` : ''),
+        );
+      } else if (at - lastLine >= 5_000 || at >= until) {
+        lastLine = at;
+        console.log(renderLine(rows, model, elapsed) + (down.length ? ` | down: ${down.join(', ')}` : ''));
+      }
+      if (at >= until) break;
+      await sleep(Math.min(1_000, Math.max(0, until - Date.now())), undefined, { signal: stop.signal }).catch(
+        () => {},
+      );
+    }
+  } catch (err) {
+    if (!(err instanceof FleetError && err.message === 'interrupted')) failure = err;
+  } finally {
+    if (tty) logUpdate.done();
+    await counters?.stop();
+    const { started, startedStack } = manager.lastUp;
+    if (started.length || startedStack) {
+      const what = [...[...started].reverse(), ...(startedStack ? ['the stack'] : [])];
+      log(`stopping what the demo started: ${what.join(', ')}`);
+      await manager.down({ log, only: started, stack: startedStack });
+    } else {
+      log('the demo started nothing (the fleet was already up): left running; `pnpm junction down` stops it');
+    }
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  if (failure) throw failure;
+  for (const r of rows)
+    console.log(
+      `${r.pipeline}: ${r.in} events in, ${r.out} results out, ${r.review} review, ${r.retry} retry, ${r.dlq} DLQ`,
+    );
+}
+
 export function addDemoCommand(program: Command): Command {
   return program
     .command('demo')
-    .description('start the stack and the fleet, show a live summary, stop everything on Ctrl-C')
-    .addOption(new Option('--duration <s>', 'stop by itself after this many seconds').argParser(positiveInt))
+    .description(
+      'start the stack and the fleet, show a live summary, stop what it started on Ctrl-C (or after --duration)',
+    )
+    .addOption(
+      new Option('--duration <seconds>', 'stop by itself after this many seconds (CI smoke runs)').argParser(
+        positiveInt,
+      ),
+    )
     .addOption(
       new Option('--rate <n>', 'simulated events per second per source system')
         .argParser(positiveNumber)
         .default(20),
     )
-    .action(async (opts: { duration?: number; rate: number }) => {
-      const members = fleet(process.env, { simulatorRate: opts.rate });
-      const manager = new FleetManager(members);
-      const before = await manager.status();
-      const alreadyRunning = before.processes.some((p) => p.up);
-      const status = await manager.up((line) => console.error(line));
-      const services = status.processes
-        .filter((p) => p.url && p.name !== 'model-server')
-        .map((p) => ({ name: p.name, url: p.url! }));
-      const modelUrl =
-        status.processes.find((p) => p.name === 'model-server')?.url ?? 'http://127.0.0.1:8000';
-
-      const stop = new AbortController();
-      process.once('SIGINT', () => stop.abort());
-      process.once('SIGTERM', () => stop.abort());
-      if (opts.duration) setTimeout(() => stop.abort(), opts.duration * 1000).unref();
-
-      const tty = process.stdout.isTTY;
-      const started = Date.now();
-      let prev = new Map<string, number>();
-      let prevAt = Date.now();
-      let lastPrinted = 0;
-      let rows: SummaryRow[] = [];
-      while (!stop.signal.aborted) {
-        const sample = await collect(services, modelUrl);
-        const now = Date.now();
-        rows = sample.rows.map((r) => ({
-          ...r,
-          ratePerSec: rate(prev.get(r.pipeline), r.output + r.review, (now - prevAt) / 1000),
-        }));
-        prev = new Map(sample.rows.map((r) => [r.pipeline, r.output + r.review]));
-        prevAt = now;
-        const text = render(rows, sample.model, (now - started) / 1000);
-        if (tty) process.stdout.write(`\x1b[H\x1b[2J${text}\n`);
-        else if (now - lastPrinted >= 5_000) {
-          lastPrinted = now;
-          const m = sample.model
-            ? ` | model p50 ${sample.model.p50Ms ?? 'n/a'} ms p99 ${sample.model.p99Ms ?? 'n/a'} ms`
-            : '';
-          console.log(
-            rows
-              .map(
-                (r) =>
-                  `${r.pipeline}: in ${r.consumed} out ${r.output} review ${r.review} retry ${r.retried} dlq ${r.deadLettered} ${r.ratePerSec.toFixed(1)}/s`,
-              )
-              .join(' | ') + m,
-          );
-        }
-        await new Promise((r) => setTimeout(r, 1_000));
-      }
-      console.log('\nstopping...');
-      if (alreadyRunning)
-        console.log(
-          'the fleet was already running before the demo: leaving it up (`pnpm junction down` stops it)',
-        );
-      else await manager.down((line) => console.error(line));
-      console.log(
-        rows
-          .map(
-            (r) =>
-              `${r.pipeline}: ${r.consumed} in, ${r.output} results, ${r.review} review, ${r.retried} retry, ${r.deadLettered} DLQ`,
-          )
-          .join('\n'),
-      );
-    });
+    .action((opts: DemoOptions) => runDemo(opts));
 }

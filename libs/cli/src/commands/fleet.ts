@@ -1,57 +1,72 @@
-import { Option, type Command } from 'commander';
-import { FleetManager, type FleetStatus } from '../fleet/fleet-manager';
+import { Argument, InvalidArgumentError, Option, type Command } from 'commander';
+import { FLEET } from '../fleet/fleet';
+import { FleetManager, somethingDown, type FleetStatus } from '../fleet/fleet-manager';
 import { positiveInt } from './options';
 
-function printFleet(s: FleetStatus): void {
-  console.log(`kafka            ${s.kafka.up ? 'up  ' : 'down'}  ${s.kafka.bootstrap}`);
-  console.log(`schema registry  ${s.schemaRegistry.up ? 'up  ' : 'down'}  ${s.schemaRegistry.url}`);
+export function printFleet(s: FleetStatus): void {
+  const mark = (up: boolean) => (up ? 'up' : 'down');
+  console.log(
+    `kafka            ${mark(s.kafka.up).padEnd(9)} ${s.kafka.bootstrap}${s.stack === 'external' ? '  (KAFKA_BROKERS)' : ''}`,
+  );
+  console.log(
+    `schema registry  ${mark(s.schemaRegistry.up).padEnd(9)} ${s.schemaRegistry.url}${s.stack === 'external' ? '  (SCHEMA_REGISTRY_URL)' : ''}`,
+  );
   for (const p of s.processes) {
-    const state = !p.up ? 'down' : p.healthy === false ? 'unhealthy' : 'up';
-    console.log(`${p.name.padEnd(16)} ${state.padEnd(9)} ${p.url ?? ''}${p.pid ? `  pid ${p.pid}` : ''}`);
+    const state = !p.present ? 'absent' : !p.up ? 'down' : p.healthy === false ? 'unhealthy' : 'up';
+    console.log(
+      `${p.name.padEnd(16)} ${state.padEnd(9)} ${p.url ?? ''}${p.pid ? `  pid ${p.pid}` : ''}${!p.present ? '  (not on disk yet: skipped)' : ''}`,
+    );
   }
 }
+
+const names = FLEET.map((e) => e.name).join(', ');
 
 /** `junction up | down | status | logs`: the whole fleet in the background. */
 export function addFleetCommands(program: Command): void {
   program
     .command('up')
-    .description('start the stack, apply topics, register schemas and start the fleet in the background')
+    .description(
+      'start the stack, apply the topics, register the schemas and start the fleet in the background (idempotent)',
+    )
     .option('--json', 'print the resulting status as JSON')
     .action(async (opts: { json?: boolean }) => {
-      const status = await new FleetManager().up((line) => console.error(line));
+      const manager = new FleetManager();
+      const { status } = await manager.up({ log: (line) => console.error(line) });
       if (opts.json) console.log(JSON.stringify(status));
       else printFleet(status);
     });
   program
     .command('down')
-    .description('stop what `up` started (the stack only if `up` started it)')
+    .description('stop what `up` started: the fleet, then the stack if `up` started it')
     .action(async () => {
-      const stopped = await new FleetManager().down((line) => console.error(line));
+      const stopped = await new FleetManager().down({ log: (line) => console.error(line) });
       console.log(stopped.length ? `stopped ${stopped.join(', ')}` : 'nothing was running');
     });
   program
     .command('status')
-    .description('every process and endpoint of the fleet')
+    .description('every process and endpoint of the fleet; exits 3 when something is down')
     .option(
       '--json',
-      'print JSON: {"kafka":{...},"schemaRegistry":{...},"processes":[{"name","pid","up","url","healthy"}]}',
+      'print JSON: {"stack","kafka":{"bootstrap","up"},"schemaRegistry":{"url","up"},"endpoints":{...},"processes":[{"name","present","up","pid","port","url","healthUrl","healthy","log"}]}',
     )
     .action(async (opts: { json?: boolean }) => {
       const status = await new FleetManager().status();
       if (opts.json) console.log(JSON.stringify(status));
       else printFleet(status);
-      const down =
-        !status.kafka.up ||
-        !status.schemaRegistry.up ||
-        status.processes.some((p) => !p.up || p.healthy === false);
-      process.exitCode = down ? 3 : 0;
+      process.exitCode = somethingDown(status) ? 3 : 0;
     });
   program
     .command('logs')
-    .description("the last lines of a fleet process's log")
-    .argument('<name>', 'model-server, lead-scoring, ticket-triage or simulator')
+    .description("the last lines of a fleet process's log (.local/fleet/logs/<name>.log)")
+    .addArgument(
+      new Argument('<name>', names).argParser((value: string) => {
+        if (!FLEET.some((e) => e.name === value))
+          throw new InvalidArgumentError(`expected one of: ${names}.`);
+        return value;
+      }),
+    )
     .addOption(new Option('-n, --lines <n>', 'lines').argParser(positiveInt).default(40))
     .action((name: string, opts: { lines: number }) => {
-      console.log(new FleetManager().logs(name, opts.lines));
+      console.log(new FleetManager().logs(name, opts.lines).text);
     });
 }

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, Option } from 'commander';
+import { LocalStack } from '@junction/local-stack';
 
 export function positiveNumber(value: string): number {
   const n = Number(value);
@@ -31,22 +32,32 @@ export function httpUrl(value: string): string {
   return value.replace(/\/+$/, '');
 }
 
-/** Where Kafka and the registry are: flags, then KAFKA_BROKERS / SCHEMA_REGISTRY_URL, then the local stack's defaults. */
+/** Where Kafka and the registry are: flags, then KAFKA_BROKERS / SCHEMA_REGISTRY_URL, then the local stack's (its last `up`'s ports, else the defaults). */
 export function endpoints(opts: { brokers?: string[]; registry?: string }): {
   brokers: string[];
   registryUrl: string;
 } {
-  return {
-    brokers:
-      opts.brokers ??
-      brokerList(process.env.KAFKA_BROKERS ?? `127.0.0.1:${process.env.JUNCTION_KAFKA_PORT ?? 9092}`),
-    registryUrl:
-      opts.registry ??
-      httpUrl(
-        process.env.SCHEMA_REGISTRY_URL ??
-          `http://127.0.0.1:${process.env.JUNCTION_REGISTRY_PORT ?? 8080}/apis/ccompat/v7`,
-      ),
+  const fromEnv = <T>(name: string, parse: (v: string) => T): T | undefined => {
+    const v = process.env[name]?.trim();
+    if (!v) return undefined;
+    try {
+      return parse(v);
+    } catch (err) {
+      // not an InvalidArgumentError: thrown inside an action, commander would not print it
+      throw new Error(`${name}=${JSON.stringify(v)}: ${(err as Error).message}`);
+    }
   };
+  const local = () => new LocalStack().endpoints();
+  return {
+    brokers: opts.brokers ?? fromEnv('KAFKA_BROKERS', brokerList) ?? brokerList(local().bootstrap),
+    registryUrl: opts.registry ?? fromEnv('SCHEMA_REGISTRY_URL', httpUrl) ?? local().registryUrl,
+  };
+}
+
+/** Where `endpoints()` took the brokers / registry from, for messages: `--brokers`, `KAFKA_BROKERS` or `the local stack`. */
+export function endpointSource(opts: { brokers?: string[]; registry?: string }, what: 'brokers' | 'registry'): string {
+  if (what === 'brokers') return opts.brokers ? '--brokers' : process.env.KAFKA_BROKERS?.trim() ? 'KAFKA_BROKERS' : 'the local stack';
+  return opts.registry ? '--registry' : process.env.SCHEMA_REGISTRY_URL?.trim() ? 'SCHEMA_REGISTRY_URL' : 'the local stack';
 }
 
 export const brokersOption = () =>

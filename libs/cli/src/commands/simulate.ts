@@ -1,12 +1,122 @@
-import { Argument, Option, type Command } from 'commander';
-import { simulate, type SourceSystem } from '../simulator';
+import { Argument, InvalidArgumentError, Option, type Command } from 'commander';
+import { DEFAULT_PARTITIONS, fleetTopics } from '@junction/fleet-infra';
+import { createKafka, ensureTopics, type TopicSpec } from '@junction/kafka';
+import { DEFAULT_TOPICS, simulate, type SimulateProgress, type SourceSystem } from '../simulator';
 import { brokerList, endpoints, httpUrl, positiveInt, positiveNumber, share } from './options';
 
-/** `junction simulate <crm|helpdesk|all>`: realistic source events at a rate, with some bad ones. */
+// the core, for callers that start here (the demo runs it in-process with an AbortSignal)
+export { simulate, type SimulateOptions, type SimulateProgress } from '../simulator';
+
+export interface SimulateCommandOptions {
+  rate: number;
+  count?: number;
+  badShare: number;
+  seed?: number;
+  brokers?: string[];
+  registry?: string;
+  topicSuffix?: string;
+  progressEvery: number;
+}
+
+function seed(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n))
+    throw new InvalidArgumentError('expected a whole number >= 0, e.g. 42.');
+  return n;
+}
+
+function topicSuffix(value: string): string {
+  if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,80}$/.test(value))
+    throw new InvalidArgumentError('expected letters, digits, ".", "_" or "-" (up to 81), e.g. test-1.');
+  return value;
+}
+
+/** The topics a run publishes to: the fleet's source topics, or `<topic>.<suffix>` with --topic-suffix. */
+export function simulateTopics(
+  systems: readonly SourceSystem[],
+  suffix?: string,
+): Partial<Record<SourceSystem, string>> {
+  return Object.fromEntries(
+    systems.map((s) => [s, suffix ? `${DEFAULT_TOPICS[s]}.${suffix}` : DEFAULT_TOPICS[s]]),
+  );
+}
+
+/** One line: per system sent, bad and rate; then the total. */
+export function progressLine(
+  totals: ReadonlyMap<SourceSystem, { sent: number; bad: number }>,
+  secs: number,
+): string {
+  let sent = 0;
+  const parts = [...totals].map(([system, t]) => {
+    sent += t.sent;
+    return `${system}: sent ${t.sent} (${t.bad} bad) ${(t.sent / Math.max(secs, 0.001)).toFixed(1)}/s`;
+  });
+  return `${parts.join(' | ')} | total ${sent} in ${secs.toFixed(1)} s`;
+}
+
+/** Runs `junction simulate` with parsed options: creates missing topics as infra/topics defines them, then publishes. */
+export async function runSimulate(
+  system: SourceSystem | 'all',
+  opts: SimulateCommandOptions,
+  io: { log: (line: string) => void; signal?: AbortSignal } = { log: (line) => console.log(line) },
+): Promise<SimulateProgress[]> {
+  const systems: SourceSystem[] = system === 'all' ? ['crm', 'helpdesk'] : [system];
+  const { brokers, registryUrl } = endpoints(opts);
+  const topics = simulateTopics(systems, opts.topicSuffix);
+
+  // the source topics must exist: create the missing ones with the fleet's settings (never alter existing ones)
+  const specs = new Map(fleetTopics().map((s) => [s.topic, s]));
+  const wanted: TopicSpec[] = systems.map((s) => ({
+    ...(specs.get(DEFAULT_TOPICS[s]) ?? { partitions: DEFAULT_PARTITIONS }),
+    topic: topics[s]!,
+  }));
+  const created = await ensureTopics(createKafka({ brokers, clientId: 'junction-simulator-admin' }), wanted);
+  for (const t of created) io.log(`created topic ${t}`);
+
+  const totals = new Map<SourceSystem, { sent: number; bad: number }>(
+    systems.map((s) => [s, { sent: 0, bad: 0 }]),
+  );
+  const started = Date.now();
+  const timer = setInterval(
+    () => io.log(progressLine(totals, (Date.now() - started) / 1000)),
+    opts.progressEvery * 1000,
+  );
+  try {
+    const result = await simulate({
+      systems,
+      brokers,
+      registryUrl,
+      rate: opts.rate,
+      badShare: opts.badShare,
+      topics,
+      ...(io.signal ? { signal: io.signal } : {}),
+      ...(opts.count !== undefined ? { count: opts.count } : {}),
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+      onProgress: (p) => totals.set(p.system, { sent: p.sent, bad: p.bad }),
+    });
+    const secs = (Date.now() - started) / 1000;
+    for (const r of result) {
+      const kinds = Object.entries(r.badKinds)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ');
+      io.log(
+        `${r.system}: sent ${r.sent} events to ${topics[r.system]} in ${secs.toFixed(1)} s, ${r.bad} bad${kinds ? ` (${kinds})` : ''}`,
+      );
+    }
+    return result;
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** `junction simulate <crm|helpdesk|all>`: realistic source events at a rate, with a share of bad ones. */
 export function addSimulateCommand(program: Command): Command {
   return program
     .command('simulate')
-    .description('publish realistic CRM leads and/or helpdesk tickets, with a share of bad records')
+    .description(
+      'publish realistic CRM leads (crm.lead.created.v1) and/or helpdesk tickets (support.ticket.created.v1), ' +
+        'keyed by leadId / ticketId with a traceparent header, including a share of bad records',
+    )
     .addArgument(new Argument('<system>', 'which source system').choices(['crm', 'helpdesk', 'all']))
     .addOption(new Option('--rate <n>', 'events per second per system').argParser(positiveNumber).default(50))
     .addOption(
@@ -17,12 +127,12 @@ export function addSimulateCommand(program: Command): Command {
     .addOption(
       new Option(
         '--bad-share <share>',
-        'share of bad records (unknown schema id, corrupt bytes, rule violation)',
+        'share of bad records, split among an unknown schema id, corrupt bytes and a rule violation',
       )
         .argParser(share)
         .default(0.02),
     )
-    .addOption(new Option('--seed <n>', 'seed for reproducible events').argParser(positiveInt))
+    .addOption(new Option('--seed <n>', 'seed for reproducible events (default: the clock)').argParser(seed))
     .addOption(
       new Option(
         '--brokers <list>',
@@ -35,49 +145,27 @@ export function addSimulateCommand(program: Command): Command {
         'schema registry URL (default: SCHEMA_REGISTRY_URL or the local stack)',
       ).argParser(httpUrl),
     )
-    .action(
-      async (
-        system: 'crm' | 'helpdesk' | 'all',
-        opts: {
-          rate: number;
-          count?: number;
-          badShare: number;
-          seed?: number;
-          brokers?: string[];
-          registry?: string;
-        },
-      ) => {
-        const systems: SourceSystem[] = system === 'all' ? ['crm', 'helpdesk'] : [system];
-        const abort = new AbortController();
-        process.once('SIGINT', () => abort.abort());
-        process.once('SIGTERM', () => abort.abort());
-        const { brokers, registryUrl } = endpoints(opts);
-        let last = 0;
-        const started = Date.now();
-        const totals = new Map<SourceSystem, { sent: number; bad: number }>();
-        const result = await simulate({
-          systems,
-          brokers,
-          registryUrl,
-          rate: opts.rate,
-          badShare: opts.badShare,
-          signal: abort.signal,
-          ...(opts.count !== undefined ? { count: opts.count } : {}),
-          ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-          onProgress: (p) => {
-            totals.set(p.system, { sent: p.sent, bad: p.bad });
-            if (Date.now() - last < 5_000) return;
-            last = Date.now();
-            const secs = (Date.now() - started) / 1000;
-            console.log(
-              [...totals]
-                .map(([s, t]) => `${s}: sent ${t.sent} (${t.bad} bad), ${(t.sent / secs).toFixed(1)}/s`)
-                .join('  '),
-            );
-          },
-        });
-        for (const r of result)
-          console.log(`${r.system}: sent ${r.sent} events, ${r.bad} bad ${JSON.stringify(r.badKinds)}`);
-      },
-    );
+    .addOption(
+      new Option(
+        '--topic-suffix <suffix>',
+        'publish to <topic>.<suffix> instead (tests and experiments)',
+      ).argParser(topicSuffix),
+    )
+    .addOption(
+      new Option('--progress-every <s>', 'seconds between progress lines')
+        .argParser(positiveNumber)
+        .default(5),
+    )
+    .action(async (system: SourceSystem | 'all', opts: SimulateCommandOptions) => {
+      const abort = new AbortController();
+      const stop = () => abort.abort();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      try {
+        await runSimulate(system, opts, { log: (line) => console.log(line), signal: abort.signal });
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      }
+    });
 }

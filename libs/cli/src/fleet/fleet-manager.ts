@@ -1,14 +1,20 @@
-// `junction up | down | status`: the local stack, topics, schemas and the fleet's processes.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// `junction up | down | status | logs`: the stack, topics, schemas and the fleet's processes, each a
+// detached `node --import tsx <entry>` with a pid file and a log file under .local/fleet/.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { applyTopics, fleetTopics, registerSchemas } from '@junction/fleet-infra';
-import { createKafka } from '@junction/kafka';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
+import { applyTopics, countChanges, fleetTopics, registerSchemas } from '@junction/fleet-infra';
+import { createKafka, type TopicSpec } from '@junction/kafka';
 import {
   isAlive,
+  kafkaAnswers,
   LocalStack,
   portFree,
+  registryAnswers,
+  repoRoot,
   runningPid,
-  StackError,
   startDetached,
   stopProcess,
   tailLines,
@@ -16,181 +22,425 @@ import {
   type ManagedProcess,
   type StackStatus,
 } from '@junction/local-stack';
-import { fleet, type FleetContext, type FleetMember } from './fleet';
+import { launchSpec, memberUrl, parseFleet, portVariable, simulatorRate, type FleetMember } from './fleet';
 
-export interface MemberStatus {
+/** Something `up`, `down` or `logs` could not do; the message says what and what to do. */
+export class FleetError extends Error {
+  override name = 'FleetError';
+}
+
+/** Where Kafka and the registry come from: the repository's local stack, or one given by the environment. */
+export type StackSource =
+  { kind: 'local'; stack: LocalStack } | { kind: 'external'; brokers: string[]; registryUrl: string };
+
+/** KAFKA_BROKERS + SCHEMA_REGISTRY_URL: that stack, used as is (never started or stopped); else the local stack. */
+export function stackSourceFromEnv(env: NodeJS.ProcessEnv = process.env): StackSource {
+  const brokers = env.KAFKA_BROKERS?.trim();
+  const registry = env.SCHEMA_REGISTRY_URL?.trim();
+  if (brokers && registry)
+    return {
+      kind: 'external',
+      brokers: brokers.split(',').map((b) => b.trim()),
+      registryUrl: registry.replace(/\/+$/, ''),
+    };
+  if (brokers || registry)
+    throw new FleetError(
+      'set both KAFKA_BROKERS and SCHEMA_REGISTRY_URL to use a stack of your own, or neither to use the local stack',
+    );
+  return { kind: 'local', stack: new LocalStack() };
+}
+
+export interface ProcessStatus {
   name: string;
-  pid?: number;
+  /** False while the entry file is not on disk (`up` skips it). */
+  present: boolean;
   up: boolean;
+  pid?: number;
   port?: number;
   url?: string;
+  healthUrl?: string;
+  /** Whether the health URL answered 200 (members with a health path). */
   healthy?: boolean;
   log: string;
 }
 
 export interface FleetStatus {
-  kafka: StackStatus['kafka'];
-  schemaRegistry: StackStatus['schemaRegistry'];
-  processes: MemberStatus[];
+  /** `local`: the repository's stack; `external`: KAFKA_BROKERS / SCHEMA_REGISTRY_URL. */
+  stack: 'local' | 'external';
+  kafka: { bootstrap: string; up: boolean } & Partial<Omit<StackStatus['kafka'], 'bootstrap' | 'up'>>;
+  schemaRegistry: { url: string; up: boolean } & Partial<Omit<StackStatus['schemaRegistry'], 'url' | 'up'>>;
+  endpoints: {
+    kafkaBootstrap: string;
+    schemaRegistryUrl: string;
+    modelServerUrl?: string;
+    /** Every other member with a port, by name. */
+    services: Record<string, string>;
+  };
+  processes: ProcessStatus[];
 }
 
-const READY_TIMEOUT_MS = 120_000;
+export interface UpResult {
+  status: FleetStatus;
+  /** Members this call started (not those already running). */
+  started: string[];
+  /** Members whose entry file is not on disk. */
+  skipped: string[];
+  /** Whether this call started the local stack. */
+  startedStack: boolean;
+}
 
-export class FleetManager {
-  private readonly stack = new LocalStack();
-  private readonly dir = join(this.stack.paths.local, 'fleet');
-  private readonly stateFile = join(this.dir, 'state.json');
+export interface FleetManagerOptions {
+  /** Default: `parseFleet()` of the built-in list with the environment's overrides. */
+  members?: FleetMember[];
+  /** Repository root: entries and working directories are relative to it. */
+  root?: string;
+  /** Pid files, logs and state (default `<root>/.local/fleet`). */
+  dir?: string;
+  stack?: StackSource;
+  /** Topics `up` applies (default: the fleet's, from infra/topics). */
+  topics?: TopicSpec[];
+  /** Schemas `up` registers (default `<root>/schemas`). */
+  schemasDir?: string;
+  /** The simulator's rate, for `{rate}` (default JUNCTION_SIMULATOR_RATE or 20). */
+  rate?: number;
+  /** How long a member may take to answer its health URL (default 120 s). */
+  readyTimeoutMs?: number;
+  /** How long a member without a health URL must stay alive to count as started (default 2 s). */
+  settleMs?: number;
+  /** How long `down` waits for a member after SIGTERM before SIGKILL (default 25 s). */
+  stopGraceMs?: number;
+}
 
-  constructor(private readonly members: FleetMember[] = fleet()) {}
+interface FleetState {
+  /** `up` started the local stack: `down` stops it. */
+  startedStack: boolean;
+}
 
-  private proc(m: FleetMember): ManagedProcess {
-    return {
-      name: m.name,
-      pidFile: join(this.dir, 'pids', `${m.name}.pid`),
-      logFile: join(this.dir, 'logs', `${m.name}.log`),
-      // passed as node's --title: it shows in /proc/<pid>/cmdline (before and after node sets the
-      // title) without reaching the program's own argv
-      marker: `junction:${this.stack.paths.root}:${m.name}`,
-    };
-  }
-
-  private context(stack: StackStatus): FleetContext {
-    const model = this.members.find((m) => m.name === 'model-server');
-    return {
-      brokers: stack.kafka.bootstrap,
-      registryUrl: stack.schemaRegistry.url,
-      modelServerUrl: `http://127.0.0.1:${model?.port ?? 8000}`,
-    };
-  }
-
-  async up(log: (line: string) => void = () => {}): Promise<FleetStatus> {
-    mkdirSync(this.dir, { recursive: true });
-    const before = await this.stack.status();
-    const startedStack = !(before.kafka.up && before.schemaRegistry.up);
-    const stack = await this.stack.up({ log });
-    if (startedStack || !existsSync(this.stateFile))
-      writeFileSync(this.stateFile, JSON.stringify({ startedStack }));
-
-    const kafka = createKafka({ brokers: stack.kafka.bootstrap.split(','), clientId: 'junction-up' });
-    const topics = await applyTopics(kafka, fleetTopics());
-    const created = topics.filter((t) => t.action !== 'unchanged');
-    log(
-      `topics: ${created.length ? created.map((t) => `${t.topic} ${t.action}`).join(', ') : `${topics.length} up to date`}`,
-    );
-    const schemas = await registerSchemas({
-      registryUrl: stack.schemaRegistry.url,
-      dir: join(this.stack.paths.root, 'schemas'),
-    });
-    const bad = schemas.filter((s) => s.action === 'incompatible');
-    if (bad.length)
-      throw new StackError(`incompatible schemas: ${bad.map((s) => `${s.file} (${s.detail})`).join('; ')}`);
-    log(`schemas: ${schemas.length} registered or up to date`);
-
-    const ctx = this.context(stack);
-    for (const m of this.members) {
-      const proc = this.proc(m);
-      if (!existsSync(join(this.stack.paths.root, m.entry))) {
-        log(`${m.name}: ${m.entry} not found, skipped`);
-        continue;
-      }
-      if (runningPid(proc) !== undefined) continue;
-      if (m.port !== undefined && !(await portFree(m.port))) {
-        const who = whoListens(m.port);
-        throw new StackError(
-          `port ${m.port} (${m.name}) is in use${who ? ` by ${who}` : ''}; stop it or set JUNCTION_${m.name.toUpperCase().replace(/-/g, '_')}_PORT`,
-        );
-      }
-      rmSync(proc.logFile, { force: true });
-      startDetached(
-        proc,
-        process.execPath,
-        [
-          `--title=${proc.marker}`,
-          '--import',
-          'tsx',
-          join(this.stack.paths.root, m.entry),
-          ...(m.args ?? []),
-        ],
-        {
-          cwd: join(this.stack.paths.root, m.cwd),
-          env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', ...m.env(ctx) },
-        },
-      );
-      log(`${m.name}: started${m.port ? ` on 127.0.0.1:${m.port}` : ''}`);
-      if (m.port !== undefined && m.health) await this.waitHealthy(m, proc);
-    }
-    return this.status();
-  }
-
-  private async waitHealthy(m: FleetMember, proc: ManagedProcess): Promise<void> {
-    const deadline = Date.now() + READY_TIMEOUT_MS;
-    const pid = runningPid(proc);
-    while (!(await healthy(`http://127.0.0.1:${m.port}${m.health}`))) {
-      if (pid === undefined || !isAlive(pid))
-        throw new StackError(
-          `${m.name} exited during start-up; last lines of ${proc.logFile}:\n${tailLines(proc.logFile, 25)}`,
-        );
-      if (Date.now() > deadline)
-        throw new StackError(`${m.name} not healthy after ${READY_TIMEOUT_MS / 1000}s; see ${proc.logFile}`);
-      await new Promise((r) => setTimeout(r, 300));
-    }
-  }
-
-  /** Stops the fleet's processes, then the stack if `up` started it. */
-  async down(log: (line: string) => void = () => {}): Promise<string[]> {
-    const stopped: string[] = [];
-    for (const m of [...this.members].reverse()) {
-      const r = await stopProcess(this.proc(m), 20_000);
-      if (r !== 'not-running') {
-        stopped.push(m.name);
-        log(`${m.name}: ${r}`);
-      }
-    }
-    const state = existsSync(this.stateFile)
-      ? (JSON.parse(readFileSync(this.stateFile, 'utf8')) as { startedStack?: boolean })
-      : {};
-    if (state.startedStack) stopped.push(...(await this.stack.down({ log })));
-    rmSync(this.stateFile, { force: true });
-    return stopped;
-  }
-
-  async status(): Promise<FleetStatus> {
-    const stack = await this.stack.status();
-    const processes = await Promise.all(
-      this.members.map(async (m) => {
-        const proc = this.proc(m);
-        const pid = runningPid(proc);
-        const url = m.port !== undefined ? `http://127.0.0.1:${m.port}` : undefined;
-        return {
-          name: m.name,
-          up: pid !== undefined,
-          log: proc.logFile,
-          ...(pid !== undefined ? { pid } : {}),
-          ...(m.port !== undefined ? { port: m.port } : {}),
-          ...(url ? { url } : {}),
-          ...(url && m.health ? { healthy: pid !== undefined && (await healthy(`${url}${m.health}`)) } : {}),
-        };
-      }),
-    );
-    return { kafka: stack.kafka, schemaRegistry: stack.schemaRegistry, processes };
-  }
-
-  logs(name: string, lines: number): string {
-    const m = this.members.find((x) => x.name === name);
-    if (!m)
-      throw new StackError(
-        `no process "${name}"; expected one of ${this.members.map((x) => x.name).join(', ')}`,
-      );
-    return tailLines(this.proc(m).logFile, lines);
-  }
+/** `node --import <tsx loader>`: resolved here, so an entry runs whatever its working directory. */
+function tsxLoader(): string {
+  return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 }
 
 async function healthy(url: string): Promise<boolean> {
   try {
-    const r = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-    await r.arrayBuffer();
-    return r.ok;
+    const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    await res.arrayBuffer();
+    return res.ok;
   } catch {
     return false;
   }
+}
+
+export class FleetManager {
+  readonly members: FleetMember[];
+  readonly root: string;
+  readonly dir: string;
+  private readonly source: StackSource;
+  private readonly options: FleetManagerOptions;
+  private readonly stateFile: string;
+  /** What the last `up` of this instance started, also when it failed half-way (the demo stops it). */
+  readonly lastUp = { started: [] as string[], startedStack: false };
+
+  constructor(options: FleetManagerOptions = {}) {
+    this.options = options;
+    this.members = options.members ?? parseFleet();
+    this.root = options.root ?? repoRoot();
+    this.dir = options.dir ?? join(this.root, '.local', 'fleet');
+    this.source = options.stack ?? stackSourceFromEnv();
+    this.stateFile = join(this.dir, 'state.json');
+  }
+
+  private proc(name: string): ManagedProcess {
+    return {
+      name,
+      pidFile: join(this.dir, 'pids', `${name}.pid`),
+      logFile: join(this.dir, 'logs', `${name}.log`),
+      // given to node as --title: it is in /proc/<pid>/cmdline before node sets the title and is the
+      // whole command line after, and the program's own argv never sees it
+      marker: `junction-fleet:${this.dir}:${name}`,
+    };
+  }
+
+  private present(m: FleetMember): boolean {
+    return existsSync(join(this.root, m.entry));
+  }
+
+  private readState(): FleetState {
+    try {
+      return {
+        startedStack: false,
+        ...(JSON.parse(readFileSync(this.stateFile, 'utf8')) as Partial<FleetState>),
+      };
+    } catch {
+      return { startedStack: false };
+    }
+  }
+
+  private writeState(state: FleetState): void {
+    mkdirSync(this.dir, { recursive: true });
+    writeFileSync(this.stateFile, `${JSON.stringify(state)}\n`);
+  }
+
+  /** Kafka and the registry: the local stack is started when it is not running. */
+  private async stackUp(log: (line: string) => void): Promise<{ brokers: string[]; registryUrl: string }> {
+    if (this.source.kind === 'external') {
+      log(
+        `stack: using KAFKA_BROKERS=${this.source.brokers.join(',')} and SCHEMA_REGISTRY_URL=${this.source.registryUrl}`,
+      );
+      return { brokers: this.source.brokers, registryUrl: this.source.registryUrl };
+    }
+    const before = await this.source.stack.status();
+    const startedStack = !(before.kafka.up && before.schemaRegistry.up);
+    if (startedStack) {
+      // remembered before starting, so a failed start is still stopped by `down`
+      this.writeState({ ...this.readState(), startedStack: true });
+      this.lastUp.startedStack = true;
+    }
+    const status = await this.source.stack.up({ log });
+    if (!startedStack)
+      log(`stack: already running (kafka ${status.kafka.bootstrap}); \`down\` leaves it running`);
+    return { brokers: status.kafka.bootstrap.split(','), registryUrl: status.schemaRegistry.url };
+  }
+
+  /**
+   * Starts the stack (when needed), applies the topics, registers the schemas, then starts every member
+   * that is not running, in order, waiting for each to be healthy. Idempotent.
+   */
+  async up(options: { log?: (line: string) => void; signal?: AbortSignal } = {}): Promise<UpResult> {
+    const log = options.log ?? (() => {});
+    const interrupted = () => {
+      if (options.signal?.aborted) throw new FleetError('interrupted');
+    };
+    this.lastUp.started = [];
+    this.lastUp.startedStack = false;
+    mkdirSync(this.dir, { recursive: true });
+
+    const { brokers, registryUrl } = await this.stackUp(log);
+    interrupted();
+
+    const kafka = createKafka({ brokers, clientId: 'junction-up' });
+    const topics = await applyTopics(kafka, this.options.topics ?? fleetTopics());
+    const counts = countChanges(topics);
+    log(
+      `topics: ${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged` +
+        (counts.mismatch ? `, ${counts.mismatch} mismatched` : ''),
+    );
+    for (const t of topics) if (t.action === 'mismatch') log(`  warning: ${t.topic}: ${t.detail}`);
+    interrupted();
+
+    const schemas = await registerSchemas({
+      registryUrl,
+      dir: this.options.schemasDir ?? join(this.root, 'schemas'),
+    });
+    const refused = schemas.filter((s) => s.action === 'incompatible' || s.action === 'invalid');
+    if (refused.length)
+      throw new FleetError(
+        `schemas refused, nothing registered:\n${refused.map((s) => `  ${s.subject} (${s.file}): ${s.detail}`).join('\n')}`,
+      );
+    const registered = schemas.filter((s) => s.action === 'registered').length;
+    log(`schemas: ${registered} registered, ${schemas.length - registered} unchanged`);
+    interrupted();
+
+    const rate = this.options.rate ?? simulatorRate();
+    const ctx = { kafka: brokers.join(','), registry: registryUrl, rate };
+    const skipped: string[] = [];
+    for (const m of this.members) {
+      interrupted();
+      if (!this.present(m)) {
+        log(`${m.name}: skipped, ${m.entry} is not there yet`);
+        skipped.push(m.name);
+        continue;
+      }
+      const proc = this.proc(m.name);
+      let pid = runningPid(proc);
+      if (pid !== undefined) {
+        log(`${m.name}: already running (pid ${pid})`);
+      } else {
+        if (m.port !== undefined && !(await portFree(m.port))) {
+          const who = whoListens(m.port);
+          throw new FleetError(
+            `port ${m.port} (${m.name}) is in use${who ? ` by ${who}` : ''}; stop that process or move ${m.name} with ${m.portFrom ?? portVariable(m.name)}`,
+          );
+        }
+        const launch = launchSpec(m, this.members, ctx);
+        rmSync(proc.logFile, { force: true });
+        pid = startDetached(
+          proc,
+          process.execPath,
+          [`--title=${proc.marker}`, '--import', tsxLoader(), join(this.root, m.entry), ...launch.args],
+          {
+            cwd: join(this.root, m.cwd),
+            env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', ...launch.env },
+          },
+        );
+        this.lastUp.started.push(m.name);
+        log(`${m.name}: started (pid ${pid})${m.port !== undefined ? ` on ${memberUrl(m)}` : ''}`);
+      }
+      await this.waitReady(m, proc, pid, options.signal);
+    }
+    return {
+      status: await this.status(),
+      started: [...this.lastUp.started],
+      skipped,
+      startedStack: this.lastUp.startedStack,
+    };
+  }
+
+  private async waitReady(
+    m: FleetMember,
+    proc: ManagedProcess,
+    pid: number,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const started = Date.now();
+    const timeout = this.options.readyTimeoutMs ?? 120_000;
+    const settle = this.options.settleMs ?? 2_000;
+    const url = m.health !== undefined ? `${memberUrl(m)}${m.health}` : undefined;
+    for (;;) {
+      if (!isAlive(pid))
+        throw new FleetError(
+          `${m.name} exited during start-up; last lines of ${proc.logFile}:\n${tailLines(proc.logFile, 30)}`,
+        );
+      if (url === undefined ? Date.now() - started >= settle : await healthy(url)) {
+        if (!isAlive(pid)) continue; // answered, then died: reported above on the next turn
+        this.checkListener(m, pid);
+        return;
+      }
+      if (signal?.aborted) throw new FleetError('interrupted');
+      if (Date.now() - started > timeout)
+        throw new FleetError(
+          `${m.name} did not answer ${url} within ${timeout / 1000}s; last lines of ${proc.logFile}:\n${tailLines(proc.logFile, 30)}`,
+        );
+      await sleep(250);
+    }
+  }
+
+  /** A health URL that answers proves nothing when another process holds the port: say which. */
+  private checkListener(m: FleetMember, pid: number): void {
+    if (m.port === undefined) return;
+    const who = whoListens(m.port);
+    const holder = who === undefined ? undefined : Number(/^pid (\d+)/.exec(who)?.[1]);
+    if (holder !== undefined && holder !== pid)
+      throw new FleetError(
+        `port ${m.port} answers, but from ${who}, not from ${m.name} (pid ${pid}); stop that process or move ${m.name} with ${m.portFrom ?? portVariable(m.name)}`,
+      );
+  }
+
+  /** Names with a pid file in the fleet folder: members, and any started under an older fleet list. */
+  private knownNames(): string[] {
+    const pids = join(this.dir, 'pids');
+    const onDisk = existsSync(pids)
+      ? readdirSync(pids)
+          .filter((f) => f.endsWith('.pid'))
+          .map((f) => f.slice(0, -'.pid'.length))
+      : [];
+    const members = this.members.map((m) => m.name);
+    return [...onDisk.filter((n) => !members.includes(n)), ...members.reverse()];
+  }
+
+  /**
+   * Stops the fleet's processes (last started first), then the local stack when `up` started it.
+   * `only` limits it to those names and `stack` decides about the stack (the demo stops what it started).
+   */
+  async down(
+    options: { log?: (line: string) => void; only?: string[]; stack?: boolean } = {},
+  ): Promise<string[]> {
+    const log = options.log ?? (() => {});
+    const stopped: string[] = [];
+    const names = this.knownNames().filter((n) => options.only === undefined || options.only.includes(n));
+    for (const name of names) {
+      const result = await stopProcess(this.proc(name), this.options.stopGraceMs ?? 25_000);
+      if (result === 'not-running') continue;
+      stopped.push(name);
+      log(`${name}: ${result}`);
+    }
+    const state = this.readState();
+    const stopStack = options.stack ?? state.startedStack;
+    if (stopStack && this.source.kind === 'local') {
+      stopped.push(...(await this.source.stack.down({ log })));
+      state.startedStack = false;
+    }
+    if (state.startedStack) this.writeState(state);
+    else rmSync(this.stateFile, { force: true });
+    return stopped;
+  }
+
+  async status(): Promise<FleetStatus> {
+    let kafka: FleetStatus['kafka'];
+    let schemaRegistry: FleetStatus['schemaRegistry'];
+    if (this.source.kind === 'local') {
+      ({ kafka, schemaRegistry } = await this.source.stack.status());
+    } else {
+      const { brokers, registryUrl } = this.source;
+      const [kafkaUp, registryUp] = await Promise.all([
+        kafkaAnswers(brokers, 1),
+        registryAnswers(registryUrl),
+      ]);
+      kafka = { bootstrap: brokers.join(','), up: kafkaUp };
+      schemaRegistry = { url: registryUrl, up: registryUp };
+    }
+    const processes = await Promise.all(
+      this.members.map(async (m): Promise<ProcessStatus> => {
+        const proc = this.proc(m.name);
+        const pid = runningPid(proc);
+        const url = memberUrl(m);
+        const healthUrl = url !== undefined && m.health !== undefined ? `${url}${m.health}` : undefined;
+        return {
+          name: m.name,
+          present: this.present(m),
+          up: pid !== undefined,
+          ...(pid !== undefined ? { pid } : {}),
+          ...(m.port !== undefined ? { port: m.port } : {}),
+          ...(url !== undefined ? { url } : {}),
+          ...(healthUrl !== undefined
+            ? { healthUrl, healthy: pid !== undefined && (await healthy(healthUrl)) }
+            : {}),
+          log: proc.logFile,
+        };
+      }),
+    );
+    const model = this.members.find((m) => m.name === 'model-server');
+    const modelServerUrl = model && memberUrl(model);
+    return {
+      stack: this.source.kind,
+      kafka,
+      schemaRegistry,
+      endpoints: {
+        kafkaBootstrap: kafka.bootstrap,
+        schemaRegistryUrl: schemaRegistry.url,
+        ...(modelServerUrl ? { modelServerUrl } : {}),
+        services: Object.fromEntries(
+          this.members.filter((m) => m !== model && m.port !== undefined).map((m) => [m.name, memberUrl(m)!]),
+        ),
+      },
+      processes,
+    };
+  }
+
+  /** Members on disk whose process is not running (cheap: pid files only, no health calls). */
+  deadMembers(): string[] {
+    return this.members
+      .filter((m) => this.present(m) && runningPid(this.proc(m.name)) === undefined)
+      .map((m) => m.name);
+  }
+
+  /** The last lines of a member's log. */
+  logs(name: string, lines: number): { file: string; text: string } {
+    const known = new Set([...this.members.map((m) => m.name), ...this.knownNames()]);
+    if (!known.has(name))
+      throw new FleetError(`no fleet process "${name}"; expected one of: ${[...known].join(', ')}`);
+    const file = this.proc(name).logFile;
+    if (!existsSync(file))
+      throw new FleetError(`${name} has no log yet (${file}); \`junction up\` starts it`);
+    return { file, text: tailLines(file, lines) };
+  }
+}
+
+/** Whether `status` should exit 3: the stack or a member that is on disk is down or unhealthy. */
+export function somethingDown(s: FleetStatus): boolean {
+  return (
+    !s.kafka.up ||
+    !s.schemaRegistry.up ||
+    s.processes.some((p) => p.present && (!p.up || p.healthy === false))
+  );
 }

@@ -1,70 +1,245 @@
 /**
- * The fleet `junction up` runs, as data: one entry per process. A new integration is one more entry.
- * Ports can be moved with env vars (JUNCTION_<NAME>_PORT, e.g. JUNCTION_LEAD_SCORING_PORT).
+ * The fleet `junction up` runs, as data: one entry per process, started in this order (and stopped in
+ * the reverse one) as `node --import tsx <entry> [args]` in `cwd`. A new service is one more entry.
+ *
+ * Values in `env` and `args` may use placeholders, filled in at start:
+ *   {kafka}      Kafka bootstrap servers       {registry}   schema registry URL
+ *   {port}       this entry's port             {url:NAME}   http://127.0.0.1:<port of entry NAME>
+ *   {rate}       the simulator's events per second per source system (default 20)
+ *
+ * Every port can be moved with JUNCTION_<NAME>_PORT, e.g. JUNCTION_LEAD_SCORING_PORT=3101, and the
+ * simulator's rate with JUNCTION_SIMULATOR_RATE.
  */
-export interface FleetMember {
+import { z } from 'zod';
+
+export interface FleetEntry {
+  /** kebab-case; names the pid and log files and the port variable. */
   name: string;
   /** Entry file, relative to the repository root. */
   entry: string;
   /** Working directory, relative to the repository root. */
   cwd: string;
   args?: string[];
+  /** TCP port on 127.0.0.1 (overridable by env). */
   port?: number;
-  /** Path answered with 200 when ready (on `port`). */
+  /** Path answering 200 when the process is ready (on `port`). */
   health?: string;
-  env: (ctx: FleetContext) => Record<string, string>;
+  env?: Record<string, string>;
 }
 
+/** What a pipeline service needs: the stack, the model server, its port. */
+const PIPELINE_SERVICE_ENV = {
+  KAFKA_BROKERS: '{kafka}',
+  SCHEMA_REGISTRY_URL: '{registry}',
+  MODEL_SERVER_URL: '{url:model-server}',
+  PORT: '{port}',
+  HOST: '127.0.0.1',
+};
+
+export const FLEET: readonly FleetEntry[] = [
+  {
+    name: 'model-server',
+    entry: 'services/model-server/src/main.ts',
+    cwd: 'services/model-server',
+    port: 8000,
+    health: '/v2/health/ready',
+    env: { PORT: '{port}', HOST: '127.0.0.1' },
+  },
+  {
+    name: 'lead-scoring',
+    entry: 'services/lead-scoring/src/main.ts',
+    cwd: 'services/lead-scoring',
+    port: 3001,
+    health: '/health/ready',
+    env: PIPELINE_SERVICE_ENV,
+  },
+  {
+    name: 'ticket-triage',
+    entry: 'services/ticket-triage/src/main.ts',
+    cwd: 'services/ticket-triage',
+    port: 3002,
+    health: '/health/ready',
+    env: PIPELINE_SERVICE_ENV,
+  },
+  {
+    name: 'simulator',
+    entry: 'libs/cli/src/main.ts',
+    cwd: 'libs/cli',
+    args: ['simulate', 'all', '--rate', '{rate}'],
+    env: { KAFKA_BROKERS: '{kafka}', SCHEMA_REGISTRY_URL: '{registry}' },
+  },
+];
+
+export const DEFAULT_SIMULATOR_RATE = 20;
+
+/** A fleet entry with its port overrides applied, ready to start. */
+export interface FleetMember extends FleetEntry {
+  /** When the port came from the environment: the variable's name. */
+  portFrom?: string;
+}
+
+/** Where the stack is, for the placeholders. */
 export interface FleetContext {
-  brokers: string;
-  registryUrl: string;
-  modelServerUrl: string;
+  kafka: string;
+  registry: string;
+  rate?: number;
 }
 
-function port(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
-  const v = env[`JUNCTION_${name.toUpperCase().replace(/-/g, '_')}_PORT`];
-  const n = v === undefined ? fallback : Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 65535)
-    throw new Error(`JUNCTION_${name.toUpperCase().replace(/-/g, '_')}_PORT=${v}: expected a TCP port`);
+/** The fleet list or an override cannot be used; the message names every problem. */
+export class FleetDefinitionError extends Error {
+  override name = 'FleetDefinitionError';
+
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid fleet definition:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  }
+}
+
+const PLACEHOLDER = /\{([a-z]+)(?::([a-z0-9-]+))?\}/g;
+const KNOWN = new Set(['kafka', 'registry', 'port', 'rate', 'url']);
+
+const relativePath = z
+  .string()
+  .min(1)
+  .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'expected a path inside the repository');
+
+const EntrySchema = z
+  .object({
+    name: z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'expected a kebab-case name, e.g. order-risk'),
+    entry: relativePath,
+    cwd: relativePath,
+    args: z.array(z.string()).optional(),
+    port: z.number().int().min(1).max(65535).optional(),
+    health: z
+      .string()
+      .regex(/^\/\S*$/, 'expected a path starting with /, e.g. /health/ready')
+      .optional(),
+    env: z.record(z.string(), z.string()).optional(),
+  })
+  .strict()
+  .refine((e) => e.health === undefined || e.port !== undefined, {
+    message: 'a health path needs a port',
+    path: ['health'],
+  });
+
+/** `lead-scoring` → `JUNCTION_LEAD_SCORING_PORT`. */
+export function portVariable(name: string): string {
+  return `JUNCTION_${name.toUpperCase().replace(/-/g, '_')}_PORT`;
+}
+
+/**
+ * Checks the entries and applies the environment's port overrides. Every problem is reported at once:
+ * a bad field, a duplicate name, an unknown placeholder or `{url:NAME}` target, a bad override, two
+ * entries on one port.
+ */
+export function parseFleet(
+  entries: readonly unknown[] = FLEET,
+  env: NodeJS.ProcessEnv = process.env,
+): FleetMember[] {
+  const problems: string[] = [];
+  const members: FleetMember[] = [];
+  entries.forEach((raw, i) => {
+    const parsed = EntrySchema.safeParse(raw);
+    const label = (raw as { name?: unknown } | null)?.name;
+    const where = typeof label === 'string' ? label : `entry ${i + 1}`;
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues)
+        problems.push(`${where}: ${issue.path.join('.') || 'entry'}: ${issue.message}`);
+      return;
+    }
+    const member: FleetMember = { ...parsed.data };
+    const variable = portVariable(member.name);
+    const override = env[variable]?.trim();
+    if (override) {
+      const port = Number(override);
+      if (!Number.isInteger(port) || port < 1 || port > 65535)
+        problems.push(`${variable}=${JSON.stringify(override)}: expected a TCP port 1-65535`);
+      else if (member.port === undefined) problems.push(`${variable}: ${member.name} has no port to move`);
+      else {
+        member.port = port;
+        member.portFrom = variable;
+      }
+    }
+    members.push(member);
+  });
+
+  const names = new Set<string>();
+  for (const m of members) {
+    if (names.has(m.name)) problems.push(`${m.name}: declared twice`);
+    names.add(m.name);
+  }
+  const byPort = new Map<number, string>();
+  for (const m of members) {
+    if (m.port === undefined) continue;
+    const other = byPort.get(m.port);
+    if (other) problems.push(`${m.name}: port ${m.port} is also ${other}'s`);
+    byPort.set(m.port, m.name);
+  }
+  for (const m of members) {
+    for (const text of [...Object.values(m.env ?? {}), ...(m.args ?? [])]) {
+      for (const [, key, arg] of text.matchAll(PLACEHOLDER)) {
+        if (!key || !KNOWN.has(key))
+          problems.push(`${m.name}: unknown placeholder {${key}} in ${JSON.stringify(text)}`);
+        else if (key === 'url' && !members.some((x) => x.name === arg && x.port !== undefined))
+          problems.push(`${m.name}: {url:${arg ?? ''}} names no entry with a port`);
+        else if (key === 'port' && m.port === undefined)
+          problems.push(`${m.name}: {port} used but the entry has no port`);
+      }
+    }
+  }
+  if (problems.length) throw new FleetDefinitionError(problems);
+  return members;
+}
+
+/** The simulator's rate: JUNCTION_SIMULATOR_RATE, else 20. */
+export function simulatorRate(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.JUNCTION_SIMULATOR_RATE?.trim();
+  if (!raw) return DEFAULT_SIMULATOR_RATE;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new FleetDefinitionError([`JUNCTION_SIMULATOR_RATE=${JSON.stringify(raw)}: expected a number > 0`]);
   return n;
 }
 
-export function fleet(
-  env: NodeJS.ProcessEnv = process.env,
-  options: { simulatorRate?: number } = {},
-): FleetMember[] {
-  const service = (name: string, p: number): FleetMember => ({
-    name,
-    entry: `services/${name}/src/main.ts`,
-    cwd: `services/${name}`,
-    port: port(name, p, env),
-    health: '/health/ready',
-    env: (ctx) => ({
-      KAFKA_BROKERS: ctx.brokers,
-      SCHEMA_REGISTRY_URL: ctx.registryUrl,
-      MODEL_SERVER_URL: ctx.modelServerUrl,
-      PORT: String(port(name, p, env)),
-      HOST: '127.0.0.1',
-    }),
+/** `http://127.0.0.1:<port>` of a member, when it has a port. */
+export function memberUrl(m: FleetMember): string | undefined {
+  return m.port === undefined ? undefined : `http://127.0.0.1:${m.port}`;
+}
+
+/** Fills the placeholders of one value. */
+export function fill(
+  text: string,
+  m: FleetMember,
+  members: readonly FleetMember[],
+  ctx: FleetContext,
+): string {
+  return text.replace(PLACEHOLDER, (whole, key: string, arg?: string) => {
+    switch (key) {
+      case 'kafka':
+        return ctx.kafka;
+      case 'registry':
+        return ctx.registry;
+      case 'port':
+        return String(m.port);
+      case 'rate':
+        return String(ctx.rate ?? DEFAULT_SIMULATOR_RATE);
+      case 'url': {
+        const target = members.find((x) => x.name === arg);
+        return (target && memberUrl(target)) ?? whole;
+      }
+      default:
+        return whole;
+    }
   });
-  const modelPort = port('model-server', 8000, env);
-  return [
-    {
-      name: 'model-server',
-      entry: 'services/model-server/src/main.ts',
-      cwd: 'services/model-server',
-      port: modelPort,
-      health: '/v2/health/ready',
-      env: () => ({ PORT: String(modelPort), HOST: '127.0.0.1' }),
-    },
-    service('lead-scoring', 3001),
-    service('ticket-triage', 3002),
-    {
-      name: 'simulator',
-      entry: 'libs/cli/src/main.ts',
-      cwd: 'libs/cli',
-      args: ['simulate', 'all', '--rate', String(options.simulatorRate ?? 20)],
-      env: (ctx) => ({ KAFKA_BROKERS: ctx.brokers, SCHEMA_REGISTRY_URL: ctx.registryUrl }),
-    },
-  ];
+}
+
+/** The environment and arguments a member is started with. */
+export function launchSpec(
+  m: FleetMember,
+  members: readonly FleetMember[],
+  ctx: FleetContext,
+): { env: Record<string, string>; args: string[] } {
+  return {
+    env: Object.fromEntries(Object.entries(m.env ?? {}).map(([k, v]) => [k, fill(v, m, members, ctx)])),
+    args: (m.args ?? []).map((a) => fill(a, m, members, ctx)),
+  };
 }
