@@ -28,7 +28,7 @@ import {
   type PipelineMetrics,
   type Span,
 } from '@junction/observability';
-import { AvroSerde, RegistryClient } from '@junction/schemas';
+import { AvroSerde, piiFields, RegistryClient } from '@junction/schemas';
 import { CompletedKeys } from './completed-keys';
 import type { CallMeta, Pipeline, PipelineEnv, Route } from './definition';
 import { classify, MappingError, NullValueError, QualityError, type Failure } from './errors';
@@ -153,7 +153,11 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
       brokers: options.brokers,
       clientId: options.clientId ?? `junction-${pipeline.name}`,
     });
-    this.log = (options.logger ?? createLogger(pipeline.name)).child({ pipeline: pipeline.name });
+    // personal-data fields of the source schema are censored wherever an event is logged
+    this.log = (options.logger ?? createLogger(pipeline.name)).child(
+      { pipeline: pipeline.name },
+      { redact: { paths: piiFields(pipeline.source.schema).map((f) => `event.${f}`), censor: '[redacted]' } },
+    );
     this.metrics = options.metrics ?? createPipelineMetrics(undefined, { defaultMetrics: false });
     this.scheduler = new KeyScheduler(pipeline.resolved.maxInFlight, (err) =>
       this.log.error({ err }, 'record task failed outside its own error handling'),
@@ -458,16 +462,22 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
   private async accept(rec: InRecord): Promise<void> {
     const p = this.pipeline;
     let event: In;
+    let decoded: In | undefined;
     const decodeSpan = this.tracer.startSpan('decode', {}, trace.setSpan(contextFromHeaders({}), rec.span));
     try {
       if (rec.message.value === null) throw new NullValueError();
       event = await this.decoder!.decode(rec.message.value);
+      decoded = event;
       checkQuality(p.quality ?? [], event);
       decodeSpan.end();
     } catch (err) {
       failSpan(decodeSpan, err);
       decodeSpan.end();
       if (err instanceof QualityError) {
+        this.log.debug(
+          { event: decoded, rule: err.rule, field: err.field, origin: rec.origin },
+          'record failed a data-quality rule',
+        );
         this.metrics.qualityFailures.inc({
           pipeline: p.name,
           source: rec.origin.topic,
