@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import { pino, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger };
@@ -14,6 +15,11 @@ export function createLogger(name: string, options: { level?: string; redact?: s
     base: { service: name },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
+    // lines logged inside an active span carry its ids, so logs and traces join
+    mixin: () => {
+      const span = trace.getActiveSpan()?.spanContext();
+      return span ? { trace_id: span.traceId, span_id: span.spanId } : {};
+    },
   };
   if (options.redact?.length) config.redact = { paths: options.redact, censor: '[redacted]' };
   return pino(config);

@@ -475,7 +475,7 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
       decodeSpan.end();
       if (err instanceof QualityError) {
         this.log.debug(
-          { event: decoded, rule: err.rule, field: err.field, origin: rec.origin },
+          { event: decoded, rule: err.rule, field: err.field, ...this.recordFields(rec) },
           'record failed a data-quality rule',
         );
         this.metrics.qualityFailures.inc({
@@ -615,6 +615,18 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
     }
   }
 
+  /** Where a record is and which trace it belongs to, for log lines about it. */
+  private recordFields(rec: InRecord): Record<string, unknown> {
+    const ctx = rec.span.spanContext();
+    return {
+      topic: rec.origin.topic,
+      partition: rec.origin.partition,
+      offset: rec.origin.offset,
+      trace_id: ctx.traceId,
+      span_id: ctx.spanId,
+    };
+  }
+
   private observeCall(started: number, outcome: string): void {
     this.metrics.callSeconds.observe(
       { pipeline: this.pipeline.name, endpoint: this.caller?.endpoint ?? 'unknown', outcome },
@@ -705,7 +717,7 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
       };
     }
     if (failure.kind !== 'retriable')
-      this.log.debug({ code: failure.code, origin: rec.origin }, 'record dead-lettered');
+      this.log.debug({ code: failure.code, ...this.recordFields(rec) }, 'record dead-lettered');
     return {
       outcome: 'dlq',
       messages: [
