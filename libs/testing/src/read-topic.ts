@@ -19,7 +19,7 @@ export async function readTopic(
   topic: string,
   options: { expected?: number; idleMs?: number; minWaitMs?: number; timeoutMs?: number } = {},
 ): Promise<ReadRecord[]> {
-  const { expected, idleMs = 1_500, minWaitMs = 0, timeoutMs = 60_000 } = options;
+  const { expected, idleMs = 1_500, minWaitMs = 0, timeoutMs = 25_000 } = options;
   const records: ReadRecord[] = [];
   const consumer = kafka.consumer({ groupId: uniqueGroup('reader'), readUncommitted: false, maxWaitTimeInMs: 200 });
   await consumer.connect();
