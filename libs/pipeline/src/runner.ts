@@ -139,6 +139,7 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
   private reviewEncoder: Encoder<Rev> | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
   private paused = false;
+  private flushQueued = false;
   private running = false;
   private stopping = false;
   private kafkaConnected = false;
@@ -738,6 +739,15 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
     rec.span.end();
     if (rec.epoch !== rec.work.epoch) return;
     rec.work.watermark.finish(rec.offset, emission);
+    // Under backpressure the partitions wait for commits: commit as soon as work finishes instead
+    // of waiting for the next commit tick, or throughput is capped at maxInFlight per tick.
+    if (this.paused && !this.flushQueued) {
+      this.flushQueued = true;
+      setImmediate(() => {
+        this.flushQueued = false;
+        this.flush();
+      });
+    }
   }
 
   // ---------------------------------------------------------------------------------- commit
