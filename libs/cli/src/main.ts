@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { StackError } from '@junction/local-stack';
 import { addDemoCommand } from './commands/demo';
+import { addDlqCommand } from './commands/dlq';
 import { addFleetCommands } from './commands/fleet';
 import { addMessageCommands } from './commands/messages';
 import { addSimulateCommand } from './commands/simulate';
@@ -28,6 +29,7 @@ addMessageCommands(program);
 addSimulateCommand(program);
 addTopicsCommand(program);
 addSchemasCommand(program);
+addDlqCommand(program);
 
 try {
   await program.parseAsync(process.argv);
