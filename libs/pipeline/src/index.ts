@@ -47,6 +47,8 @@ export {
   H,
   H as Headers,
   readRetryState,
+  deadLetterHeaders,
+  originalHeaders,
   headerText,
   headerNumber,
   type Origin,

@@ -1,0 +1,1 @@
+export const DLQ_API_CONFIG = Symbol('DLQ_API_CONFIG');
