@@ -78,7 +78,8 @@ function randomTraceparent(): string {
 export async function simulate(options: SimulateOptions): Promise<SimulateProgress[]> {
   const kafka = createKafka({ brokers: options.brokers, clientId: 'junction-simulator' });
   const serde = new AvroSerde(new RegistryClient({ url: options.registryUrl }));
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  // idempotent: a send retried after a lost acknowledgement must not put the event on the topic twice
+  const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {
     const runs = options.systems.map((system) => runSystem(system, options, serde, producer));

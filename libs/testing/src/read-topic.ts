@@ -21,6 +21,9 @@ export async function readTopic(
 ): Promise<ReadRecord[]> {
   const { expected, idleMs = 1_500, minWaitMs = 0, timeoutMs = 25_000 } = options;
   const records: ReadRecord[] = [];
+  // A reader group that rejoins starts again from the beginning (nothing is committed); what it
+  // already read is skipped by position, so a record is counted once however often it is fetched.
+  const seen = new Set<string>();
   const consumer = kafka.consumer({ groupId: uniqueGroup('reader'), readUncommitted: false, maxWaitTimeInMs: 200 });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
@@ -29,6 +32,9 @@ export async function readTopic(
   await consumer.run({
     autoCommit: false,
     eachMessage: async ({ topic: t, partition, message }) => {
+      const at = `${t}:${partition}:${message.offset}`;
+      if (seen.has(at)) return;
+      seen.add(at);
       records.push({ topic: t, partition, offset: message.offset, key: message.key, value: message.value, headers: message.headers ?? {} });
       last = Date.now();
     },
