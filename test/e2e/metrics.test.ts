@@ -89,7 +89,14 @@ it('exposes records, outcomes, latency, lag, in-flight, circuit, quality and mod
       `junction_consumer_lag_records\\{pipeline="${name}",topic="${pipeline.source.topic}",partition="\\d+"\\}`,
     ),
   );
-  expect(text).toMatch(new RegExp(`junction_records_in_flight\\{pipeline="${name}"\\}`));
+  expect(text).toMatch(new RegExp(`junction_records_in_flight\\{pipeline="${name}"\\} \\d+`));
+  // once the burst is through, every record is committed: nothing in a call, nothing buffered
+  await eventually(
+    async () => new RegExp(`junction_records_buffered\\{pipeline="${name}"\\} 0\n`).test(await scrape()),
+    'nothing buffered',
+    30_000,
+  );
+  expect(await scrape()).toMatch(new RegExp(`junction_records_in_flight\\{pipeline="${name}"\\} 0\n`));
   expect(text).toMatch(
     new RegExp(`junction_circuit_state\\{pipeline="${name}",endpoint="lead-conversion"\\} 0`),
   );

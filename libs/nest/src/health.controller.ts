@@ -39,15 +39,18 @@ export class HealthController {
   }
 }
 
-/** `GET /stats`: each pipeline's counters since start (consumed, results, review, retry, DLQ, ...) and in-flight records. */
+/**
+ * `GET /stats`: each pipeline's counters since start (consumed, results, review, retry, DLQ, ...),
+ * records in their call (`inFlight`) and records fetched and not yet committed (`buffered`).
+ */
 @Controller('stats')
 export class StatsController {
   constructor(@Inject(PipelineHost) private readonly host: PipelineHost) {}
 
   @Get()
-  stats(): Record<string, RunnerStats & { inFlight: number }> {
+  stats(): Record<string, RunnerStats & { inFlight: number; buffered: number }> {
     return Object.fromEntries(
-      this.host.runners.map((r) => [r.pipeline.name, { ...r.stats, inFlight: r.inFlight }]),
+      this.host.runners.map((r) => [r.pipeline.name, { ...r.stats, inFlight: r.inFlight, buffered: r.buffered }]),
     );
   }
 }

@@ -13,6 +13,7 @@ function runner(overrides: Partial<RunnerHealth> = {}): RunnerHealth {
     assignedPartitions: ['t:0'],
     pausedPartitions: 0,
     inFlight: 2,
+    buffered: 5,
     circuit: 'closed',
     ...overrides,
   };

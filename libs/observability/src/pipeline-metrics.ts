@@ -15,7 +15,10 @@ export interface PipelineMetrics {
   endToEndSeconds: Histogram<'pipeline'>;
   /** One model/system call as the pipeline sees it (inline retries included). */
   callSeconds: Histogram<'pipeline' | 'endpoint' | 'outcome'>;
+  /** Records in their call right now (at most the pipeline's maxInFlight). */
   inFlight: Gauge<'pipeline'>;
+  /** Records fetched and not yet committed (at most maxBuffered; then the partitions pause). */
+  buffered: Gauge<'pipeline'>;
   pausedPartitions: Gauge<'pipeline'>;
   /** 0 closed, 1 half-open, 2 open. */
   circuitState: Gauge<'pipeline' | 'endpoint'>;
@@ -27,6 +30,11 @@ export interface PipelineMetrics {
   /** Counts of categorical model outputs (a class), per model version. */
   modelClass: Counter<'pipeline' | 'model' | 'version' | 'class'>;
   commits: Counter<'pipeline' | 'result'>;
+  /**
+   * Registers a function that sets the state gauges (in flight, buffered, paused, circuit) when
+   * they are scraped, so they are exact at every scrape and cost nothing between scrapes.
+   */
+  onScrape(refresh: () => void): void;
 }
 
 export function createPipelineMetrics(
@@ -35,7 +43,16 @@ export function createPipelineMetrics(
 ): PipelineMetrics {
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'junction_' });
   const registers = [registry];
+  const refreshers: (() => void)[] = [];
+  // prom-client calls a gauge's collect() before reading it (each refresher sets all state gauges;
+  // running them once per gauge is cheaper than keeping them current on the hot path)
+  const collect = () => {
+    for (const r of refreshers) r();
+  };
   return {
+    onScrape: (refresh) => {
+      refreshers.push(refresh);
+    },
     registry,
     recordsIn: new Counter({
       name: 'junction_records_in_total',
@@ -71,21 +88,31 @@ export function createPipelineMetrics(
     }),
     inFlight: new Gauge({
       name: 'junction_records_in_flight',
-      help: 'Records fetched and not yet committed',
+      help: 'Records in their model or system call (at most maxInFlight)',
       labelNames: ['pipeline'],
       registers,
+      collect,
+    }),
+    buffered: new Gauge({
+      name: 'junction_records_buffered',
+      help: 'Records fetched and not yet committed (at maxBuffered the partitions pause)',
+      labelNames: ['pipeline'],
+      registers,
+      collect,
     }),
     pausedPartitions: new Gauge({
       name: 'junction_paused_partitions',
       help: 'Partitions paused by backpressure or a retry not yet due',
       labelNames: ['pipeline'],
       registers,
+      collect,
     }),
     circuitState: new Gauge({
       name: 'junction_circuit_state',
       help: 'Circuit breaker state per endpoint: 0 closed, 1 half-open, 2 open',
       labelNames: ['pipeline', 'endpoint'],
       registers,
+      collect,
     }),
     consumerLag: new Gauge({
       name: 'junction_consumer_lag_records',

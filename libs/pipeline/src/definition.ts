@@ -51,12 +51,22 @@ export interface PipelineDefinition<In, Req, Res, Out, Rev = Out> {
    * its circuit is open. The result is marked degraded. Without a fallback such records take the retry path.
    */
   fallback?: (event: In, failure: Failure) => Res;
-  /** Records fetched and not yet committed, across partitions; at the bound partitions pause. Default 256. */
+  /** Records processed at once (decoded and waiting for or in their call), across keys. Default 256. */
   maxInFlight?: number;
+  /**
+   * Records fetched and not yet committed, across partitions: in flight, queued behind their key, or
+   * finished and waiting for their transaction. At the bound every partition pauses until half of it
+   * is committed, so memory stays bounded whatever the backlog. Default 8192 (about 30 MB of ~1 KB events).
+   */
+  maxBuffered?: number;
   /** Delays before each retry-topic attempt; after the last, the DLQ. Default [1 s, 10 s, 60 s]. */
   retry?: { delaysMs?: readonly number[]; topic?: string };
   dlq?: { topic?: string };
-  /** How often finished records are committed (results + offsets + completed keys, one transaction). Default 100 ms. */
+  /**
+   * How long a finished record may wait for others to share its transaction (results + offsets +
+   * completed keys). A partition commits at most one transaction at a time; what finishes meanwhile
+   * goes into the next one, so under load transactions grow instead of queueing. Default 10 ms.
+   */
   commitIntervalMs?: number;
   /** How long completed idempotency keys are remembered. Default 7 days. */
   idempotency?: { topic?: string; retentionMs?: number };
@@ -71,8 +81,9 @@ export interface PipelineDefinition<In, Req, Res, Out, Rev = Out> {
 
 export const DEFAULTS = {
   maxInFlight: 256,
+  maxBuffered: 8192,
   retryDelaysMs: [1_000, 10_000, 60_000] as readonly number[],
-  commitIntervalMs: 100,
+  commitIntervalMs: 10,
   idempotencyRetentionMs: 7 * 24 * 3_600_000,
 } as const;
 
@@ -90,6 +101,7 @@ export interface Pipeline<
     dlqTopic: string;
     completedTopic: string;
     maxInFlight: number;
+    maxBuffered: number;
     retryDelaysMs: readonly number[];
     commitIntervalMs: number;
     idempotencyRetentionMs: number;
@@ -109,6 +121,9 @@ export function definePipeline<In, Req, Res, Out, Rev = Out>(
   const maxInFlight = def.maxInFlight ?? DEFAULTS.maxInFlight;
   if (!Number.isInteger(maxInFlight) || maxInFlight < 1)
     problems.push('maxInFlight must be a positive integer');
+  const maxBuffered = def.maxBuffered ?? Math.max(DEFAULTS.maxBuffered, maxInFlight);
+  if (!Number.isInteger(maxBuffered) || maxBuffered < maxInFlight)
+    problems.push(`maxBuffered must be an integer of at least maxInFlight (${maxInFlight})`);
   const retryDelaysMs = def.retry?.delaysMs ?? DEFAULTS.retryDelaysMs;
   if (retryDelaysMs.some((d) => !(d >= 0))) problems.push('retry.delaysMs must be non-negative numbers');
   const commitIntervalMs = def.commitIntervalMs ?? DEFAULTS.commitIntervalMs;
@@ -122,6 +137,7 @@ export function definePipeline<In, Req, Res, Out, Rev = Out>(
       dlqTopic: def.dlq?.topic ?? dlqTopicFor(def.source.topic, def.name),
       completedTopic: def.idempotency?.topic ?? completedTopicFor(def.name),
       maxInFlight,
+      maxBuffered,
       retryDelaysMs,
       commitIntervalMs,
       idempotencyRetentionMs: def.idempotency?.retentionMs ?? DEFAULTS.idempotencyRetentionMs,

@@ -31,6 +31,11 @@ export class OffsetWatermark<T = unknown> {
     entry.value = value;
   }
 
+  /** Whether `release()` would return something: the oldest tracked record is finished. */
+  get releasable(): boolean {
+    return this.head < this.entries.length && this.entries[this.head]!.done;
+  }
+
   /** Records tracked and not yet released. */
   get pending(): number {
     return this.entries.length - this.head;

@@ -39,6 +39,8 @@ export class PartitionWork {
   producer: Producer | undefined;
   /** Set while the partition is paused until a retry record is due. */
   dueTimer: NodeJS.Timeout | undefined;
+  /** Set while finished records wait (commitIntervalMs) for others to share their transaction. */
+  commitTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly topic: string,

@@ -84,7 +84,10 @@ export interface RunnerHealth {
   kafkaConnected: boolean;
   assignedPartitions: string[];
   pausedPartitions: number;
+  /** Records in their call (or its batch) right now; at most `maxInFlight`. */
   inFlight: number;
+  /** Records fetched and not yet committed; at `maxBuffered` the partitions pause. */
+  buffered: number;
   circuit: CircuitState;
 }
 
@@ -137,9 +140,9 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
   private decoder: Decoder<In> | undefined;
   private outputEncoder: Encoder<Out> | undefined;
   private reviewEncoder: Encoder<Rev> | undefined;
-  private flushTimer: NodeJS.Timeout | undefined;
   private paused = false;
-  private flushQueued = false;
+  /** Partitions of the completed-keys topic: a partition's keys go to the same-numbered one. */
+  private completedPartitions = 1;
   private running = false;
   private stopping = false;
   private kafkaConnected = false;
@@ -165,8 +168,13 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
     );
   }
 
-  /** Records fetched and not yet committed, over all partitions. */
+  /** Records in their call right now. */
   get inFlight(): number {
+    return this.scheduler.active;
+  }
+
+  /** Records fetched and not yet committed, over all partitions. */
+  get buffered(): number {
     let n = 0;
     for (const w of this.partitions.values()) n += w.watermark.pending;
     return n;
@@ -181,6 +189,7 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
         ? this.partitions.size
         : [...this.partitions.values()].filter((w) => w.dueTimer).length,
       inFlight: this.inFlight,
+      buffered: this.buffered,
       circuit: this.caller?.circuitState() ?? 'closed',
     };
   }
@@ -213,6 +222,10 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
         ...(p.outputs.review ? [{ topic: p.outputs.review.topic, partitions }] : []),
       ]),
     );
+    const completedMeta = await retryTransient(`topic ${resolved.completedTopic}`, () =>
+      admin.fetchTopicMetadata({ topics: [resolved.completedTopic] }),
+    );
+    this.completedPartitions = Math.max(1, completedMeta.topics[0]?.partitions.length ?? 1);
 
     const serde = new AvroSerde(new RegistryClient({ url: this.options.schemaRegistryUrl }));
     this.decoder = serde.decoder<In>(p.source.schema);
@@ -265,7 +278,7 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
     this.kafkaConnected = true;
     await consumer.subscribe({ topics: [p.source.topic, resolved.retryTopic], fromBeginning: true });
     this.running = true;
-    this.flushTimer = setInterval(() => this.flush(), resolved.commitIntervalMs);
+    this.metrics.onScrape(() => this.updateGauges());
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -285,12 +298,12 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
     // commit what finished; records whose predecessors did not finish stay uncommitted and are
     // fetched again by the next owner
     for (;;) {
-      this.flush();
+      for (const work of this.partitions.values()) this.commitPartition(work);
       const committing = [...this.partitions.values()].flatMap((w) => (w.committing ? [w.committing] : []));
       if (committing.length === 0 || Date.now() > deadline) break;
       await Promise.all(committing);
     }
-    clearInterval(this.flushTimer);
+    for (const work of this.partitions.values()) clearTimeout(work.commitTimer);
     this.running = false;
     await this.consumer
       ?.disconnect()
@@ -317,6 +330,7 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
         work.state = 'revoked';
         this.partitions.delete(work.id);
         clearTimeout(work.dueTimer);
+        clearTimeout(work.commitTimer);
         const w = work;
         void (async () => {
           await w.committing?.catch(() => {});
@@ -393,7 +407,7 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
     await work.ready;
     if (work.state !== 'active' || this.stopping) return;
     const epoch = work.epoch;
-    const max = this.pipeline.resolved.maxInFlight;
+    const max = this.pipeline.resolved.maxBuffered;
     const name = this.pipeline.name;
     this.metrics.consumerLag.set(
       { pipeline: name, topic: batch.topic, partition: String(batch.partition) },
@@ -401,7 +415,7 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
     );
     for (const message of batch.messages) {
       if (!isRunning() || isStale() || work.epoch !== epoch || this.stopping) break;
-      if (this.inFlight >= max) {
+      if (this.buffered >= max) {
         this.pauseAll();
         break;
       }
@@ -739,37 +753,47 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
     rec.span.end();
     if (rec.epoch !== rec.work.epoch) return;
     rec.work.watermark.finish(rec.offset, emission);
-    // Under backpressure the partitions wait for commits: commit as soon as work finishes instead
-    // of waiting for the next commit tick, or throughput is capped at maxInFlight per tick.
-    if (this.paused && !this.flushQueued) {
-      this.flushQueued = true;
-      setImmediate(() => {
-        this.flushQueued = false;
-        this.flush();
-      });
-    }
+    this.scheduleCommit(rec.work);
   }
 
   // ---------------------------------------------------------------------------------- commit
 
-  private flush(): void {
+  private updateGauges(): void {
     const name = this.pipeline.name;
     const h = this.health();
     this.metrics.inFlight.set({ pipeline: name }, h.inFlight);
+    this.metrics.buffered.set({ pipeline: name }, h.buffered);
     this.metrics.pausedPartitions.set({ pipeline: name }, h.pausedPartitions);
     this.metrics.circuitState.set(
       { pipeline: name, endpoint: this.caller?.endpoint ?? 'unknown' },
       h.circuit === 'open' ? 2 : h.circuit === 'half-open' ? 1 : 0,
     );
-    for (const work of this.partitions.values()) {
-      if (work.state !== 'active' || work.committing) continue;
-      const released = work.watermark.release();
-      if (!released) continue;
-      work.committing = this.commit(work, work.epoch, released.values, released.commitOffset).finally(() => {
-        work.committing = undefined;
-        this.maybeResume();
-      });
-    }
+  }
+
+  /**
+   * Commits a partition's finished prefix after `commitIntervalMs`, so records finishing together
+   * share a transaction. While a transaction is running nothing is scheduled: its completion commits
+   * what finished meanwhile at once, so transactions grow with the load instead of queueing.
+   */
+  private scheduleCommit(work: PartitionWork): void {
+    if (work.commitTimer || work.committing || !work.watermark.releasable) return;
+    work.commitTimer = setTimeout(() => {
+      work.commitTimer = undefined;
+      this.commitPartition(work);
+    }, this.pipeline.resolved.commitIntervalMs);
+  }
+
+  private commitPartition(work: PartitionWork): void {
+    if (work.state !== 'active' || work.committing) return;
+    clearTimeout(work.commitTimer);
+    work.commitTimer = undefined;
+    const released = work.watermark.release();
+    if (!released) return;
+    work.committing = this.commit(work, work.epoch, released.values, released.commitOffset).finally(() => {
+      work.committing = undefined;
+      this.maybeResume();
+      if (work.watermark.releasable && !this.stopping) this.commitPartition(work);
+    });
   }
 
   private async commit(
@@ -780,7 +804,7 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
   ): Promise<void> {
     const byTopic = new Map<
       string,
-      { key: Buffer | string | null; value: Buffer | null; headers: IHeaders }[]
+      { key: Buffer | string | null; value: Buffer | null; headers: IHeaders; partition?: number }[]
     >();
     const completedKeys: string[] = [];
     for (const v of values) {
@@ -796,6 +820,9 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
       byTopic.set(
         this.pipeline.resolved.completedTopic,
         completedKeys.map((k) => ({
+          // co-partitioned with the source partition: each transaction touches one partition of
+          // this topic (every instance reads all of them, so which one does not matter otherwise)
+          partition: work.partition % this.completedPartitions,
           key: k,
           value: Buffer.from(at),
           headers: { [H.pipeline]: this.pipeline.name },
@@ -920,7 +947,7 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
 
   private maybeResume(): void {
     if (!this.paused || this.stopping || !this.consumer) return;
-    if (this.inFlight > this.pipeline.resolved.maxInFlight / 2) return;
+    if (this.buffered > this.pipeline.resolved.maxBuffered / 2) return;
     this.paused = false;
     const tps = this.topicPartitions((w) => !w.dueTimer);
     if (tps.length) this.consumer.resume(tps);
