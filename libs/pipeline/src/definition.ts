@@ -56,7 +56,7 @@ export interface PipelineDefinition<In, Req, Res, Out, Rev = Out> {
   /**
    * Records fetched and not yet committed, across partitions: in flight, queued behind their key, or
    * finished and waiting for their transaction. At the bound every partition pauses until half of it
-   * is committed, so memory stays bounded whatever the backlog. Default 8192 (about 30 MB of ~1 KB events).
+   * is committed, so memory stays bounded whatever the backlog. Default 2048, at least 2 × maxInFlight.
    */
   maxBuffered?: number;
   /** Delays before each retry-topic attempt; after the last, the DLQ. Default [1 s, 10 s, 60 s]. */
@@ -81,7 +81,7 @@ export interface PipelineDefinition<In, Req, Res, Out, Rev = Out> {
 
 export const DEFAULTS = {
   maxInFlight: 256,
-  maxBuffered: 8192,
+  maxBuffered: 2048,
   retryDelaysMs: [1_000, 10_000, 60_000] as readonly number[],
   commitIntervalMs: 10,
   idempotencyRetentionMs: 7 * 24 * 3_600_000,
@@ -121,7 +121,7 @@ export function definePipeline<In, Req, Res, Out, Rev = Out>(
   const maxInFlight = def.maxInFlight ?? DEFAULTS.maxInFlight;
   if (!Number.isInteger(maxInFlight) || maxInFlight < 1)
     problems.push('maxInFlight must be a positive integer');
-  const maxBuffered = def.maxBuffered ?? Math.max(DEFAULTS.maxBuffered, maxInFlight);
+  const maxBuffered = def.maxBuffered ?? Math.max(DEFAULTS.maxBuffered, 2 * maxInFlight);
   if (!Number.isInteger(maxBuffered) || maxBuffered < maxInFlight)
     problems.push(`maxBuffered must be an integer of at least maxInFlight (${maxInFlight})`);
   const retryDelaysMs = def.retry?.delaysMs ?? DEFAULTS.retryDelaysMs;

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { FLEET, FleetDefinitionError, launchSpec, parseFleet, portVariable, simulatorRate } from './fleet';
+import {
+  FLEET,
+  FleetDefinitionError,
+  launchSpec,
+  parseFleet,
+  PIPELINE_SERVICE_NODE_OPTIONS,
+  portVariable,
+  simulatorRate,
+} from './fleet';
 
 function problems(fn: () => unknown): string[] {
   try {
@@ -39,6 +47,7 @@ describe('the fleet list', () => {
     const ctx = { kafka: '127.0.0.1:9092', registry: 'http://127.0.0.1:8080/apis/ccompat/v7' };
     expect(launchSpec(members[1]!, members, ctx)).toEqual({
       env: {
+        NODE_OPTIONS: PIPELINE_SERVICE_NODE_OPTIONS,
         KAFKA_BROKERS: '127.0.0.1:9092',
         SCHEMA_REGISTRY_URL: 'http://127.0.0.1:8080/apis/ccompat/v7',
         MODEL_SERVER_URL: 'http://127.0.0.1:8000',

@@ -27,8 +27,19 @@ export interface FleetEntry {
   env?: Record<string, string>;
 }
 
-/** What a pipeline service needs: the stack, the model server, its port. */
+/**
+ * The V8 heap a pipeline service runs with. A pipeline's live data is small (its buffered records,
+ * the completed-key set, ~50 MB of loaded code); with V8's defaults on a large machine the heap
+ * still grows to several hundred MB of garbage between collections under load. A small young
+ * generation and an old-space ceiling make V8 collect sooner: peak RSS under a full-speed backlog
+ * stays near 250 MB (see test/bench/BENCHMARKS.md) for a few per cent more CPU. The ceiling also
+ * bounds the in-memory completed-key set: about 3 million keys fit.
+ */
+export const PIPELINE_SERVICE_NODE_OPTIONS = '--max-semi-space-size=8 --max-old-space-size=384';
+
+/** What a pipeline service needs: the stack, the model server, its port, its heap. */
 const PIPELINE_SERVICE_ENV = {
+  NODE_OPTIONS: PIPELINE_SERVICE_NODE_OPTIONS,
   KAFKA_BROKERS: '{kafka}',
   SCHEMA_REGISTRY_URL: '{registry}',
   MODEL_SERVER_URL: '{url:model-server}',
