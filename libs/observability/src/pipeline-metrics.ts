@@ -30,6 +30,10 @@ export interface PipelineMetrics {
   /** Counts of categorical model outputs (a class), per model version. */
   modelClass: Counter<'pipeline' | 'model' | 'version' | 'class'>;
   commits: Counter<'pipeline' | 'result'>;
+  /** One partition's result transaction, begin to commit (records, offsets and completed keys). */
+  transactionSeconds: Histogram<'pipeline'>;
+  /** Source records committed per transaction. */
+  transactionRecords: Histogram<'pipeline'>;
   /**
    * Registers a function that sets the state gauges (in flight, buffered, paused, circuit) when
    * they are scraped, so they are exact at every scrape and cost nothing between scrapes.
@@ -143,6 +147,20 @@ export function createPipelineMetrics(
       name: 'junction_transactions_total',
       help: 'Result transactions by result (committed, aborted)',
       labelNames: ['pipeline', 'result'],
+      registers,
+    }),
+    transactionSeconds: new Histogram({
+      name: 'junction_transaction_duration_seconds',
+      help: 'One committed result transaction of a partition, from its first request to its commit',
+      labelNames: ['pipeline'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
+    transactionRecords: new Histogram({
+      name: 'junction_transaction_records',
+      help: 'Source records committed per result transaction',
+      labelNames: ['pipeline'],
+      buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500],
       registers,
     }),
   };

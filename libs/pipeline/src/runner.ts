@@ -831,6 +831,7 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
     }
     const producer = work.producer as Producer;
     for (let attempt = 1; ; attempt++) {
+      const began = performance.now();
       const txn = await producer.transaction();
       try {
         if (byTopic.size > 0) {
@@ -850,6 +851,11 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
         await txn.commit();
         this.stats.commits++;
         this.metrics.commits.inc({ pipeline: this.pipeline.name, result: 'committed' });
+        this.metrics.transactionSeconds.observe(
+          { pipeline: this.pipeline.name },
+          (performance.now() - began) / 1000,
+        );
+        this.metrics.transactionRecords.observe({ pipeline: this.pipeline.name }, values.length);
         this.completed!.committedNow(completedKeys);
         work.floor = commitOffset;
         const now = Date.now();
