@@ -1,0 +1,543 @@
+// `pnpm bench`: throughput and latency of Junction's lead-scoring pipeline against raw kafkajs (the
+// ceiling) and a naive NestJS Kafka-transport service, each in its own process, on the same ~1 KB
+// Avro LeadCreated records, at several model latencies. See test/bench/BENCHMARKS.md.
+import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { logLevel, type Kafka, type Producer } from 'kafkajs';
+import { generateLead, Random } from '@junction/datagen';
+import { createKafka, ensureTopics } from '@junction/kafka';
+import { LocalStack } from '@junction/local-stack';
+import { PIPELINE_SERVICE_NODE_OPTIONS } from '../../libs/cli/src/fleet/fleet';
+import { LeadCreatedSchema, type LeadCreated } from '@junction/schema-types';
+import { AvroSerde, RegistryClient } from '@junction/schemas';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, '../..');
+const CONTENDERS = ['raw', 'nest-naive', 'junction'] as const;
+type Contender = (typeof CONTENDERS)[number];
+const STALL_MS = 60_000;
+const TARGET_BYTES = 1024;
+
+// ---------- options ----------
+
+function positiveInt(name: string, min = 1) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < min)
+      throw new InvalidArgumentError(`${name} must be an integer >= ${min} (got "${v}")`);
+    return n;
+  };
+}
+function latencyList(v: string): number[] {
+  const parts = v.split(',').map((s) => s.trim());
+  const out = parts.map((s) => {
+    const n = Number(s);
+    if (s === '' || !Number.isInteger(n) || n < 0 || n > 10_000)
+      throw new InvalidArgumentError(`--latencies takes integers of ms from 0 to 10000, comma-separated, e.g. 0,20,100 (got "${s}")`);
+    return n;
+  });
+  if (new Set(out).size !== out.length) throw new InvalidArgumentError(`--latencies has duplicates: ${v}`);
+  return out;
+}
+function contenderList(v: string): Contender[] {
+  const parts = v.split(',').map((s) => s.trim());
+  for (const p of parts)
+    if (!(CONTENDERS as readonly string[]).includes(p))
+      throw new InvalidArgumentError(`unknown contender "${p}"; choose from ${CONTENDERS.join(', ')}`);
+  return [...new Set(parts)] as Contender[];
+}
+
+const program = new Command('bench')
+  .description('Junction vs raw kafkajs vs naive NestJS Kafka transport: events/s, end-to-end latency, RSS, CPU')
+  .addOption(new Option('--records <n>', 'records per scenario').default(200_000).argParser(positiveInt('--records', 100)))
+  .addOption(new Option('--partitions <n>', 'partitions of the bench topics').default(12).argParser(positiveInt('--partitions')))
+  .addOption(new Option('--latencies <list>', 'model latencies in ms, comma-separated').default([0, 20, 100], '0,20,100').argParser(latencyList))
+  .addOption(new Option('--duration <s>', 'cap per scenario in seconds (results so far are measured)').default(120).argParser(positiveInt('--duration', 5)))
+  .addOption(new Option('--contenders <list>', `comma-separated: ${CONTENDERS.join(',')}`).default([...CONTENDERS], CONTENDERS.join(',')).argParser(contenderList))
+  .option('--no-tracing', 'skip the Junction tracing-on scenario')
+  .addOption(new Option('--paced <s>', 'seconds of the paced scenarios (Junction at half its measured rate per model latency; 0 skips them)').default(20).argParser(positiveInt('--paced', 0)))
+  .option('--seed <n>', 'data seed', positiveInt('--seed', 0), 4242)
+  .option('--json', 'print the results as one JSON object on the last line')
+  .option('--cpu-prof <dir>', 'write a V8 CPU profile of each contender process into <dir> (open in Chrome DevTools)')
+  .showHelpAfterError();
+program.parse();
+const opts = program.opts<{
+  records: number;
+  partitions: number;
+  latencies: number[];
+  duration: number;
+  contenders: Contender[];
+  tracing: boolean;
+  paced: number;
+  seed: number;
+  json?: boolean;
+  cpuProf?: string;
+}>();
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+// ---------- processes ----------
+
+const children = new Set<ChildProcess>();
+function killAll(): void {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+}
+process.on('exit', killAll);
+for (const s of ['SIGINT', 'SIGTERM'] as const)
+  process.once(s, () => {
+    say(`bench: ${s}, stopping`);
+    killAll();
+    process.exit(130);
+  });
+
+interface Proc {
+  child: ChildProcess;
+  /** Lines `{"bench": ...}` the process printed, by event. */
+  events: Map<string, Record<string, unknown>>;
+  tail: string[];
+  exited: Promise<number | null>;
+}
+
+function startNode(file: string, env: Record<string, string>, label: string, profile = false): Proc {
+  const prof = profile && opts.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${resolve(opts.cpuProf)}`, `--cpu-prof-name=${label}-${Date.now()}.cpuprofile`] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', file], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  const p: Proc = {
+    child,
+    events: new Map(),
+    tail: [],
+    exited: new Promise((r) => child.once('exit', (code) => { children.delete(child); r(code); })),
+  };
+  const onLines = (stream: NodeJS.ReadableStream) => {
+    let buf = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      buf += chunk;
+      let i;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        if (line.startsWith('{"bench":') || line.includes('"msg":"ready"')) {
+          try {
+            const o = JSON.parse(line) as Record<string, unknown>;
+            p.events.set(String(o.bench ?? o.msg), o);
+            continue;
+          } catch {
+            /* not ours */
+          }
+        }
+        p.tail.push(`[${label}] ${line}`);
+        if (p.tail.length > 30) p.tail.shift();
+      }
+    });
+  };
+  onLines(child.stdout!);
+  onLines(child.stderr!);
+  return p;
+}
+
+async function waitFor(p: Proc, event: string, timeoutMs: number, what: string): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const e = p.events.get(event);
+    if (e) return e;
+    if (p.child.exitCode !== null) throw new Error(`${what} exited with code ${p.child.exitCode}:\n${p.tail.join('\n')}`);
+    if (Date.now() > deadline) throw new Error(`${what}: no "${event}" within ${timeoutMs / 1000} s:\n${p.tail.join('\n')}`);
+    await sleep(50);
+  }
+}
+
+async function stop(p: Proc): Promise<void> {
+  if (p.child.exitCode !== null || p.child.signalCode !== null) return;
+  p.child.kill('SIGTERM');
+  const t = setTimeout(() => p.child.kill('SIGKILL'), 15_000);
+  await p.exited;
+  clearTimeout(t);
+}
+
+const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** Peak RSS (MB) and CPU seconds (user + system) of a live process, from /proc. */
+function usage(pid: number): { peakRssMb: number; cpuSeconds: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from #3 (state) on
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  return { peakRssMb: Math.round(hwm / 1024), cpuSeconds: round((utime + stime) / CLK_TCK, 2) };
+}
+
+// ---------- data ----------
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const round = (n: number, d = 0) => Math.round(n * 10 ** d) / 10 ** d;
+
+/** Real-looking filler for the company name: registered office and register entry, as CRMs import them. */
+function legalTail(rng: Random, lead: LeadCreated): string {
+  const streets = ['Market Street', 'Industriestraße', 'Rue de la Paix', 'Harbour Road', 'Via Roma', 'Main Avenue'];
+  const cities = ['London', 'Berlin', 'Paris', 'Rotterdam', 'Milan', 'Austin', 'Toronto', 'Lyon'];
+  return (
+    ` (registered office: ${1 + rng.int(0, 200)} ${rng.pick(streets)}, ${rng.pick(cities)}; ` +
+    `register no. ${100000 + rng.int(0, 899999)}; VAT ${lead.company.country ?? 'EU'}${100000000 + rng.int(0, 899999999)}; ` +
+    `billing contact accounts@${lead.company.domain ?? 'example.com'}; ` +
+    `CRM import note: lead captured from ${lead.sourceChannel.toLowerCase()} campaign, owner queue ${rng.pick(['EMEA-1', 'NA-2', 'APAC-3'])}, ` +
+    `consent recorded ${new Date(lead.createdAt).toISOString()}, territory ${rng.pick(cities)} ${rng.pick(['enterprise', 'mid-market', 'smb'])}, ` +
+    `previous CRM ids ${Array.from({ length: 6 }, () => `L-${rng.int(0, 9_999_999)}`).join(', ')})`
+  );
+}
+
+interface Dataset {
+  records: { key: string; value: Buffer }[];
+  avgBytes: number;
+}
+
+async function makeData(registryUrl: string): Promise<Dataset> {
+  const serde = new AvroSerde(new RegistryClient({ url: registryUrl }));
+  const encoder = await serde.encoder<LeadCreated>('bench.crm.lead.created.v1-value', LeadCreatedSchema);
+  const rng = new Random(opts.seed);
+  const now = Date.now();
+  const records: Dataset['records'] = [];
+  let bytes = 0;
+  for (let i = 0; i < opts.records; i++) {
+    const { lead } = generateLead(rng, i, now);
+    const base = encoder.encode(lead).length;
+    let tail = legalTail(rng, lead);
+    while (tail.length < TARGET_BYTES - base) tail += ` ${legalTail(rng, lead)}`;
+    lead.company.name += tail.slice(0, Math.max(0, TARGET_BYTES - base - 1));
+    const value = encoder.encode(lead);
+    bytes += value.length;
+    records.push({ key: lead.leadId, value });
+  }
+  return { records, avgBytes: Math.round(bytes / records.length) };
+}
+
+/**
+ * Produces the dataset at full speed, or at `rate` records/s (chunks every 10 ms); returns each
+ * record's source timestamp by partition and offset.
+ */
+async function produce(
+  producer: Producer,
+  topic: string,
+  data: Dataset,
+  rate?: number,
+): Promise<{ ts: Map<number, Map<string, number>>; ms: number }> {
+  const ts = new Map<number, Map<string, number>>();
+  for (let p = 0; p < opts.partitions; p++) ts.set(p, new Map());
+  const TICK_MS = 10;
+  const CHUNK = rate ? Math.max(1, Math.round((rate * TICK_MS) / 1000)) : 500;
+  const started = Date.now();
+  const inFlight = new Set<Promise<void>>();
+  for (let i = 0; i < data.records.length; i += CHUNK) {
+    if (rate) {
+      const due = started + ((i / CHUNK) * TICK_MS);
+      if (due > Date.now()) await sleep(due - Date.now());
+    }
+    const slice = data.records.slice(i, i + CHUNK);
+    const now = Date.now();
+    const byPartition = new Map<number, number>();
+    const messages = slice.map((r, k) => {
+      const partition = (i + k) % opts.partitions;
+      byPartition.set(partition, (byPartition.get(partition) ?? 0) + 1);
+      return { key: r.key, value: r.value, partition, timestamp: String(now) };
+    });
+    const send = producer.send({ topic, messages, acks: -1 }).then((meta) => {
+      for (const m of meta) {
+        const n = byPartition.get(m.partition) ?? 0;
+        const base = BigInt(m.baseOffset ?? '0');
+        const map = ts.get(m.partition)!;
+        for (let k = 0n; k < BigInt(n); k++) map.set((base + k).toString(), now);
+      }
+    });
+    const tracked: Promise<void> = send.finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+    if (inFlight.size >= 8) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+  return { ts, ms: Date.now() - started };
+}
+
+// ---------- one scenario ----------
+
+interface Result {
+  contender: Contender;
+  latencyMs: number;
+  tracing: boolean;
+  /** Paced scenario: the production rate (records/s); latency then runs to when a downstream reader got the result. */
+  pacedRate?: number;
+  records: number;
+  results: number;
+  capped: boolean;
+  eventsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  peakRssMb: number;
+  cpuSeconds: number;
+  produceMs: number;
+  wallMs: number;
+}
+
+function percentile(sorted: Float64Array, q: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+async function waitStable(kafka: Kafka, group: string, what: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + STALL_MS;
+    for (;;) {
+      const { groups } = await admin.describeGroups([group]);
+      const g = groups[0];
+      if (g && g.state === 'Stable' && g.members.length > 0) return;
+      if (Date.now() > deadline) throw new Error(`${what}: consumer group ${group} not stable after ${STALL_MS / 1000} s (state ${g?.state})`);
+      await sleep(100);
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function scenario(
+  kafka: Kafka,
+  stack: { brokers: string[]; registryUrl: string },
+  data: Dataset,
+  contender: Contender,
+  latencyMs: number,
+  tracing: boolean,
+  pacedRate?: number,
+): Promise<Result> {
+  const label = `${contender}${tracing ? '+tracing' : ''} @ ${latencyMs} ms${pacedRate ? `, paced at ${pacedRate}/s` : ''}`;
+  const sfx = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+  const source = `bench.crm.lead.created.v1.${sfx}`;
+  const output = `bench.crm.lead.scored.v1.${contender}.${sfx}`;
+  const group = contender === 'junction' ? `junction.bench-${sfx}` : `bench-${contender}-${sfx}`;
+  const pipelineName = group.replace(/^junction\./, '');
+  const outputs = contender === 'junction' ? [output, `${output}.review`, `${source}.${pipelineName}.dlq`] : [output];
+  const allTopics = [source, ...outputs, ...(contender === 'junction' ? [`${source}.${pipelineName}.retry`, `junction.${pipelineName}.completed`] : [])];
+  await ensureTopics(kafka, outputs.concat(source).map((topic) => ({ topic, partitions: opts.partitions })));
+
+  // a fresh model server per scenario: its idempotency store must not answer from an earlier run
+  const model = startNode('services/model-server/src/main.ts', { PORT: '0', MODEL_LATENCY_MS: String(latencyMs), OTEL_EXPORTER_OTLP_ENDPOINT: '' }, 'model-server');
+  let proc: Proc | undefined;
+  const collector = kafka.consumer({ groupId: `bench-collector-${sfx}`, readUncommitted: false, maxWaitTimeInMs: 50, maxBytes: 64 << 20 });
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  try {
+    const ready = await waitFor(model, 'ready', 120_000, 'model server');
+    const modelUrl = String(ready.url);
+    proc = startNode(`test/bench/contenders/${contender}.ts`, {
+      BENCH_BROKERS: stack.brokers.join(','),
+      BENCH_REGISTRY_URL: stack.registryUrl,
+      BENCH_SOURCE: source,
+      BENCH_OUTPUT: output,
+      BENCH_GROUP: group,
+      BENCH_MODEL_URL: modelUrl,
+      BENCH_PARTITIONS: String(opts.partitions),
+      BENCH_TRACING: tracing ? '1' : '0',
+      OTEL_EXPORTER_OTLP_ENDPOINT: '',
+      LOG_LEVEL: 'warn',
+      // Junction runs with the heap settings its services run with in the fleet; the others with Node's defaults
+      ...(contender === 'junction' ? { NODE_OPTIONS: PIPELINE_SERVICE_NODE_OPTIONS } : {}),
+    }, contender, true);
+    await waitFor(proc, 'started', 120_000, label);
+    await waitStable(kafka, group, label);
+
+    // collect results as a downstream read_committed consumer sees them
+    const lat: number[] = [];
+    const resultTs: number[] = [];
+    const src: { ts?: Map<number, Map<string, number>> } = {};
+    const pending: { p: number; o: string; t: number }[] = [];
+    let unjoined = 0;
+    const join = (p: number, o: string, t: number) => {
+      const s = src.ts!.get(p)?.get(o);
+      if (s === undefined) unjoined++;
+      else lat.push(t - s);
+    };
+    await collector.connect();
+    await producer.connect();
+    await collector.subscribe({ topics: outputs, fromBeginning: true });
+    let count = 0;
+    await collector.run({
+      autoCommit: false,
+      partitionsConsumedConcurrently: opts.partitions,
+      eachBatch: async ({ batch }) => {
+        for (const m of batch.messages) {
+          const h = m.headers ?? {};
+          const p = Number(String(h['junction-source-partition'] ?? h['kafka_dlt-original-partition'] ?? '-1'));
+          const o = String(h['junction-source-offset'] ?? '');
+          // paced: until a downstream reader has it (commit included); burst: the result's CreateTime
+          const t = pacedRate ? Date.now() : Number(m.timestamp);
+          resultTs.push(t);
+          count++;
+          if (src.ts) join(p, o, t);
+          else pending.push({ p, o, t });
+        }
+      },
+    });
+
+    const t0 = Date.now();
+    say(`  ${label}: producing ${data.records.length} records…`);
+    const produced = await produce(producer, source, data, pacedRate);
+    src.ts = produced.ts;
+    for (const x of pending.splice(0)) join(x.p, x.o, x.t);
+
+    let last = count;
+    let lastChange = Date.now();
+    let capped = false;
+    for (;;) {
+      await sleep(250);
+      if (count >= data.records.length) break;
+      if (proc.child.exitCode !== null) throw new Error(`${label}: contender exited with code ${proc.child.exitCode}:\n${proc.tail.join('\n')}`);
+      if (count !== last) {
+        last = count;
+        lastChange = Date.now();
+      } else if (Date.now() - lastChange > STALL_MS) {
+        throw new Error(`${label}: no progress for ${STALL_MS / 1000} s at ${count}/${data.records.length} results; last output:\n${proc.tail.join('\n') || '(none)'}`);
+      }
+      if (!pacedRate && Date.now() - t0 > opts.duration * 1000) {
+        capped = true;
+        break;
+      }
+    }
+    const wallMs = Date.now() - t0;
+    const use = usage(proc.child.pid!);
+    const first = Number(proc.events.get('first-consume')?.at ?? t0);
+    const lastResult = resultTs.reduce((a, b) => (b > a ? b : a), 0);
+    const n = count;
+    const sorted = Float64Array.from(lat).sort();
+    if (unjoined > 0) say(`  ${label}: ${unjoined} results without a source offset header (not in the latency figures)`);
+    const r: Result = {
+      contender,
+      latencyMs,
+      tracing,
+      ...(pacedRate ? { pacedRate } : {}),
+      records: data.records.length,
+      results: n,
+      capped,
+      eventsPerSec: round(n / Math.max(0.001, (lastResult - first) / 1000)),
+      p50Ms: round(percentile(sorted, 0.5)),
+      p99Ms: round(percentile(sorted, 0.99)),
+      ...use,
+      produceMs: produced.ms,
+      wallMs,
+    };
+    say(`  ${label}: ${r.results} results${capped ? ` (capped at ${opts.duration} s)` : ''}, ${r.eventsPerSec} ev/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, RSS ${r.peakRssMb} MB, CPU ${r.cpuSeconds} s`);
+    return r;
+  } finally {
+    await collector.disconnect().catch(() => {});
+    await producer.disconnect().catch(() => {});
+    if (proc) await stop(proc);
+    if (proc?.events.get('stats')) say(`  ${label}: runner stats ${JSON.stringify(proc.events.get('stats'))}`);
+    if (proc?.events.get('tx')) say(`  ${label}: tx ${JSON.stringify(proc.events.get('tx'))}`);
+    if (proc?.events.get('memory')) say(`  ${label}: memory peaks MB ${JSON.stringify(proc.events.get('memory'))}`);
+    await stop(model);
+    const admin = kafka.admin();
+    await admin.connect().catch(() => {});
+    await admin.deleteTopics({ topics: allTopics }).catch(() => {});
+    await admin.deleteGroups([group, `bench-collector-${sfx}`]).catch(() => {});
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+// ---------- main ----------
+
+function table(results: Result[]): string {
+  const head = ['contender', 'model ms', 'results', 'events/s', 'p50 ms', 'p99 ms', 'peak RSS MB', 'CPU s', 'produce s'];
+  const rows = results.map((r) => [
+    r.contender + (r.tracing ? ' +tracing' : '') + (r.pacedRate ? ` paced ${r.pacedRate}/s` : ''),
+    String(r.latencyMs),
+    `${r.results}${r.capped ? '*' : ''}`,
+    String(r.eventsPerSec),
+    String(r.p50Ms),
+    String(r.p99Ms),
+    String(r.peakRssMb),
+    String(r.cpuSeconds),
+    String(round(r.produceMs / 1000, 1)),
+  ]);
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(w[i]!)).join(' | ')} |`;
+  return [line(head), `|${w.map((x) => '-'.repeat(x + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  say(`bench: ${opts.records} records, ${opts.partitions} partitions, model latencies ${opts.latencies.join(',')} ms, contenders ${opts.contenders.join(',')}, cap ${opts.duration} s`);
+  const status = await new LocalStack().up({ log: (l) => say(`stack: ${l}`) });
+  const stack = { brokers: status.kafka.bootstrap.split(','), registryUrl: status.schemaRegistry.url };
+  const kafka = createKafka({ brokers: stack.brokers, clientId: 'bench', logLevel: logLevel.ERROR });
+  const data = await makeData(stack.registryUrl);
+  say(`bench: ${data.records.length} LeadCreated records, ${data.avgBytes} bytes on average (Avro, Confluent wire format)`);
+
+  const results: Result[] = [];
+  for (const latency of opts.latencies) {
+    for (const c of opts.contenders) results.push(await scenario(kafka, stack, data, c, latency, false));
+  }
+  const zero = opts.latencies.includes(0) ? 0 : opts.latencies[0]!;
+  if (opts.tracing && opts.contenders.includes('junction'))
+    results.push(await scenario(kafka, stack, data, 'junction', zero, true));
+  // Light-load latency: Junction fed at half the rate it sustained at each model latency
+  if (opts.paced > 0 && opts.contenders.includes('junction')) {
+    for (const latency of opts.latencies) {
+      const max = results.find((r) => r.contender === 'junction' && r.latencyMs === latency && !r.tracing && !r.pacedRate);
+      if (!max) continue;
+      const rate = Math.max(1, Math.round(max.eventsPerSec / 2));
+      const n = Math.min(data.records.length, rate * opts.paced);
+      const paced = { records: data.records.slice(0, n), avgBytes: data.avgBytes };
+      results.push(await scenario(kafka, stack, paced, 'junction', latency, false, rate));
+    }
+  }
+
+  const eps = (c: Contender, l: number, tracing = false) =>
+    results.find((r) => r.contender === c && r.latencyMs === l && r.tracing === tracing && !r.pacedRate)?.eventsPerSec;
+  const ratio = (a?: number, b?: number) => (a !== undefined && b ? round(a / b, 3) : null);
+  const pacedP99 = Object.fromEntries(
+    results.filter((r) => r.pacedRate).map((r) => [`${r.latencyMs}ms`, { rate: r.pacedRate, p99Ms: r.p99Ms, budgetMs: r.latencyMs + 100 }]),
+  );
+  const ratios = {
+    junctionOverRaw: ratio(eps('junction', 0), eps('raw', 0)),
+    junctionOverNest: ratio(eps('junction', 20), eps('nest-naive', 20)),
+    tracingOnOverOff: ratio(eps('junction', zero, true), eps('junction', zero)),
+  };
+  const machine = {
+    nproc: cpus().length,
+    memoryGb: round(totalmem() / 2 ** 30, 1),
+    node: process.version,
+    java: spawnSync('java', ['-version'], { encoding: 'utf8' }).stderr?.split('\n')[0] ?? 'unknown',
+  };
+  say('');
+  process.stdout.write(`${table(results)}\n`);
+  if (results.some((r) => r.capped)) process.stdout.write(`* capped at --duration ${opts.duration} s before all ${opts.records} results\n`);
+  process.stdout.write(
+    `ratios: junction/raw @0ms = ${ratios.junctionOverRaw ?? 'n/a'}, junction/nest-naive @20ms = ${ratios.junctionOverNest ?? 'n/a'}, junction tracing on/off @${zero}ms = ${ratios.tracingOnOverOff ?? 'n/a'}\n`,
+  );
+  for (const [latency, p] of Object.entries(pacedP99))
+    process.stdout.write(`paced p99 @${latency} at ${p.rate}/s = ${p.p99Ms} ms (budget: model latency + 100 = ${p.budgetMs} ms)\n`);
+  if (opts.json)
+    process.stdout.write(
+      `${JSON.stringify({ options: { ...opts, avgRecordBytes: data.avgBytes }, machine, totalSeconds: round((Date.now() - started) / 1000), scenarios: results, ratios, pacedP99 })}\n`,
+    );
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    say(`bench failed: ${err instanceof Error ? err.message : String(err)}`);
+    killAll();
+    process.exit(1);
+  },
+);
