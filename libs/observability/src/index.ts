@@ -13,6 +13,7 @@ export { Registry } from 'prom-client';
 export {
   initTracing,
   tracer,
+  tracingEnabled,
   contextFromHeaders,
   headersFromContext,
   failSpan,
@@ -23,4 +24,5 @@ export {
   type Tracing,
   type Span,
   type Context,
+  type Tracer,
 } from './tracing';

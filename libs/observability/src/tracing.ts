@@ -73,6 +73,16 @@ export function initTracing(options: {
   };
 }
 
+/**
+ * Whether spans are recorded in this process: a tracer provider is registered (by `initTracing` or
+ * by whoever set up OpenTelemetry). When not, callers may skip making spans altogether.
+ */
+export function tracingEnabled(): boolean {
+  const provider = trace.getTracerProvider() as { getDelegate?: () => object };
+  const delegate = provider.getDelegate?.() ?? provider;
+  return delegate.constructor.name !== 'NoopTracerProvider';
+}
+
 export function tracer(name = 'junction'): Tracer {
   return trace.getTracer(name);
 }

@@ -16,17 +16,12 @@ import type { Admin, Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, 
 import type { Caller, CircuitState } from '@junction/calls';
 import { createKafka, ensureTopics, retryTransient } from '@junction/kafka';
 import {
-  contextFromHeaders,
   createLogger,
   createPipelineMetrics,
-  failSpan,
-  headersFromContext,
   SpanKind,
-  trace,
   tracer,
   type Logger,
   type PipelineMetrics,
-  type Span,
 } from '@junction/observability';
 import { AvroSerde, piiFields, RegistryClient } from '@junction/schemas';
 import { CompletedKeys } from './completed-keys';
@@ -35,7 +30,6 @@ import { classify, MappingError, NullValueError, QualityError, type Failure } fr
 import {
   deadLetterHeaders,
   H,
-  headerText,
   readRetryState,
   resultHeaders,
   retryHeaders,
@@ -43,6 +37,7 @@ import {
   type RetryState,
 } from './headers';
 import { KeyScheduler } from './key-scheduler';
+import { RecordTracer, type RecordTrace } from './record-trace';
 import { PartitionWork, type Emission, type OutMessage } from './partition-work';
 import { checkQuality } from './quality';
 import { subjectFor, transactionalIdFor } from './topic-names';
@@ -105,10 +100,8 @@ interface InRecord {
   message: KafkaMessage;
   origin: Origin;
   retry: RetryState | undefined;
-  /** The record's `process` span; its context is what calls and results carry on. */
-  span: Span;
-  /** W3C traceparent of `span` (or the incoming one passed on when tracing is off). */
-  traceparent: string | undefined;
+  /** The record's `process` span (or the incoming trace passed on when tracing is off). */
+  trace: RecordTrace;
 }
 
 const MAX_TXN_ATTEMPTS = 5;
@@ -147,7 +140,7 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
   private stopping = false;
   private kafkaConnected = false;
   private readonly metrics: PipelineMetrics;
-  private readonly tracer = tracer('junction-pipeline');
+  private readonly tracer = new RecordTracer(tracer('junction-pipeline'));
 
   constructor(
     readonly pipeline: Pipeline<In, Req, Res, Out, Rev>,
@@ -372,6 +365,11 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
             retry: { initialRetryTime: 20, maxRetryTime: 1_000, retries: Number.MAX_SAFE_INTEGER },
           });
           await producer.connect();
+          // connect() only gets kafkajs a plain idempotent producer id: the transactional id is
+          // registered, and a previous owner fenced (its open transaction aborted, or a committing
+          // one waited out), by the first transaction(). That must happen before the committed
+          // offset is read, or the previous owner can still commit what this one will redo.
+          await (await producer.transaction()).abort();
           work.producer = producer;
         }
         const admin = this.admin!;
@@ -413,6 +411,7 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
       { pipeline: name, topic: batch.topic, partition: String(batch.partition) },
       Math.max(0, Number(batch.offsetLag())),
     );
+    const traced = this.tracer.enabled();
     for (const message of batch.messages) {
       if (!isRunning() || isStale() || work.epoch !== epoch || this.stopping) break;
       if (this.buffered >= max) {
@@ -435,39 +434,28 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
       resolveOffset(message.offset);
       this.stats.consumed++;
       this.metrics.recordsIn.inc({ pipeline: name, topic: batch.topic });
-      const parent = contextFromHeaders(message.headers);
-      const span = this.tracer.startSpan(
-        `${batch.topic} process`,
-        {
-          kind: SpanKind.CONSUMER,
-          attributes: {
-            'messaging.system': 'kafka',
-            'messaging.operation.type': 'process',
-            'messaging.destination.name': batch.topic,
-            'messaging.destination.partition.id': String(batch.partition),
-            'messaging.kafka.offset': Number(message.offset),
-            'messaging.consumer.group.name': this.pipeline.resolved.group,
-            'junction.pipeline': name,
-          },
-        },
-        parent,
-      );
-      const spanContext = trace.setSpan(parent, span);
+      const recordTrace = this.tracer.start(traced, message.headers, `${batch.topic} process`, {
+        'messaging.system': 'kafka',
+        'messaging.operation.type': 'process',
+        'messaging.destination.name': batch.topic,
+        'messaging.destination.partition.id': String(batch.partition),
+        'messaging.kafka.offset': Number(message.offset),
+        'messaging.consumer.group.name': this.pipeline.resolved.group,
+        'junction.pipeline': name,
+      });
       await this.accept({
         work,
         epoch,
         offset,
         message,
         retry,
-        span,
+        trace: recordTrace,
         origin: retry?.origin ?? {
           topic: batch.topic,
           partition: batch.partition,
           offset: message.offset,
           timestamp: message.timestamp,
         },
-        traceparent:
-          headersFromContext(spanContext).traceparent ?? headerText(message.headers, H.traceparent),
       });
     }
     await heartbeat();
@@ -478,7 +466,7 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
     const p = this.pipeline;
     let event: In;
     let decoded: In | undefined;
-    const decodeSpan = this.tracer.startSpan('decode', {}, trace.setSpan(contextFromHeaders({}), rec.span));
+    const decodeSpan = rec.trace.child('decode');
     try {
       if (rec.message.value === null) throw new NullValueError();
       event = await this.decoder!.decode(rec.message.value);
@@ -486,7 +474,7 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
       checkQuality(p.quality ?? [], event);
       decodeSpan.end();
     } catch (err) {
-      failSpan(decodeSpan, err);
+      decodeSpan.fail(err);
       decodeSpan.end();
       if (err instanceof QualityError) {
         this.log.debug(
@@ -536,16 +524,11 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
         throw new MappingError('request', err);
       }
       const endpoint = this.caller!.endpoint;
-      const callSpan = this.tracer.startSpan(
-        `call ${endpoint}`,
-        {
-          kind: SpanKind.CLIENT,
-          attributes: { 'junction.endpoint': endpoint, 'junction.idempotency_key': idem },
-        },
-        trace.setSpan(contextFromHeaders({}), rec.span),
-      );
-      const traceparent =
-        headersFromContext(trace.setSpan(contextFromHeaders({}), callSpan)).traceparent ?? rec.traceparent;
+      const callSpan = rec.trace.child(`call ${endpoint}`, SpanKind.CLIENT, {
+        'junction.endpoint': endpoint,
+        'junction.idempotency_key': idem,
+      });
+      const traceparent = callSpan.traceparent;
       const ctx = traceparent ? { idempotencyKey: idem, traceparent } : { idempotencyKey: idem };
       const started = performance.now();
       try {
@@ -555,7 +538,7 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
         output = r.output;
         meta = r.model ? { model: r.model, degraded: false } : { degraded: false };
       } catch (err) {
-        failSpan(callSpan, err);
+        callSpan.fail(err);
         callSpan.end();
         this.observeCall(
           started,
@@ -632,13 +615,11 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
 
   /** Where a record is and which trace it belongs to, for log lines about it. */
   private recordFields(rec: InRecord): Record<string, unknown> {
-    const ctx = rec.span.spanContext();
     return {
       topic: rec.origin.topic,
       partition: rec.origin.partition,
       offset: rec.origin.offset,
-      trace_id: ctx.traceId,
-      span_id: ctx.spanId,
+      ...rec.trace.logIds(),
     };
   }
 
@@ -669,29 +650,20 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
     meta: CallMeta,
     route: string,
   ): OutMessage {
-    const produceSpan = this.tracer.startSpan(
-      `${topic} publish`,
-      {
-        kind: SpanKind.PRODUCER,
-        attributes: {
-          'messaging.system': 'kafka',
-          'messaging.operation.type': 'send',
-          'messaging.destination.name': topic,
-        },
-      },
-      trace.setSpan(contextFromHeaders({}), rec.span),
-    );
-    const produced = headersFromContext(trace.setSpan(contextFromHeaders({}), produceSpan));
+    const produceSpan = rec.trace.child(`${topic} publish`, SpanKind.PRODUCER, {
+      'messaging.system': 'kafka',
+      'messaging.operation.type': 'send',
+      'messaging.destination.name': topic,
+    });
     produceSpan.end();
+    const traceparent = produceSpan.traceparent;
     const headers = resultHeaders({
       pipeline: this.pipeline.name,
       id: `${idem}/${topic}`,
       type: topic,
       time: Date.now(),
       subject: key,
-      ...((produced.traceparent ?? rec.traceparent)
-        ? { traceparent: (produced.traceparent ?? rec.traceparent)! }
-        : {}),
+      ...(traceparent ? { traceparent } : {}),
       idempotencyKey: idem,
       origin: rec.origin,
       ...(meta.model ? { model: meta.model } : {}),
@@ -747,10 +719,7 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
   }
 
   private finish(rec: InRecord, emission: Emission): void {
-    rec.span.setAttribute('junction.outcome', emission.outcome);
-    if (emission.outcome === 'dlq' || emission.outcome === 'retry')
-      rec.span.setStatus({ code: 2, message: emission.outcome });
-    rec.span.end();
+    rec.trace.end(emission.outcome, emission.outcome === 'dlq' || emission.outcome === 'retry');
     if (rec.epoch !== rec.work.epoch) return;
     rec.work.watermark.finish(rec.offset, emission);
     this.scheduleCommit(rec.work);
