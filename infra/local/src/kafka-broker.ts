@@ -16,12 +16,15 @@ export interface BrokerSpec {
 }
 
 export interface ClusterSpec {
+  /** The address every listener binds and advertises (default 127.0.0.1). */
+  host: string;
   brokers: BrokerSpec[];
 }
 
 /** Brokers on consecutive ports from `firstPort`; their controllers on consecutive ports from `firstPort + 100`. */
-export function clusterSpec(size: number, firstPort: number): ClusterSpec {
+export function clusterSpec(size: number, firstPort: number, host = '127.0.0.1'): ClusterSpec {
   return {
+    host,
     brokers: Array.from({ length: size }, (_, i) => ({
       nodeId: i + 1,
       port: firstPort + i,
@@ -62,16 +65,17 @@ export function brokerProcess(paths: StackPaths, broker: BrokerSpec): ManagedPro
   };
 }
 
-function serverProperties(paths: StackPaths, cluster: ClusterSpec, broker: BrokerSpec): string {
+export function serverProperties(paths: StackPaths, cluster: ClusterSpec, broker: BrokerSpec): string {
   const size = cluster.brokers.length;
   const rf = Math.min(3, size);
-  const voters = cluster.brokers.map((b) => `${b.nodeId}@127.0.0.1:${b.controllerPort}`).join(',');
+  const h = cluster.host;
+  const voters = cluster.brokers.map((b) => `${b.nodeId}@${h}:${b.controllerPort}`).join(',');
   const props: Record<string, string | number | boolean> = {
     'process.roles': 'broker,controller',
     'node.id': broker.nodeId,
     'controller.quorum.voters': voters,
-    listeners: `PLAINTEXT://127.0.0.1:${broker.port},CONTROLLER://127.0.0.1:${broker.controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://127.0.0.1:${broker.port}`,
+    listeners: `PLAINTEXT://${h}:${broker.port},CONTROLLER://${h}:${broker.controllerPort}`,
+    'advertised.listeners': `PLAINTEXT://${h}:${broker.port}`,
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'PLAINTEXT',
     'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',

@@ -17,6 +17,11 @@ export interface StackOptions {
   kafkaPort?: number;
   /** Registry HTTP port (default 8080). */
   registryPort?: number;
+  /**
+   * The address Kafka's listeners and the registry bind and advertise (default 127.0.0.1). Another
+   * local address (a veth's, say) lets processes in a network namespace reach the stack.
+   */
+  host?: string;
   log?: (line: string) => void;
 }
 
@@ -24,6 +29,7 @@ interface StackSettings {
   brokers: 1 | 3;
   kafkaPort: number;
   registryPort: number;
+  host: string;
 }
 
 export interface StackStatus {
@@ -49,6 +55,7 @@ const DEFAULTS: StackSettings = {
   brokers: 1,
   kafkaPort: envPort('JUNCTION_KAFKA_PORT', 9092),
   registryPort: envPort('JUNCTION_REGISTRY_PORT', 8080),
+  host: '127.0.0.1',
 };
 const READY_TIMEOUT_MS = 180_000;
 
@@ -74,7 +81,7 @@ export class LocalStack {
   }
 
   private processes(s: StackSettings): { cluster: ClusterSpec; brokers: ManagedProcess[]; registry: ManagedProcess } {
-    const cluster = clusterSpec(s.brokers, s.kafkaPort);
+    const cluster = clusterSpec(s.brokers, s.kafkaPort, s.host);
     return {
       cluster,
       brokers: cluster.brokers.map((b) => brokerProcess(this.paths, b)),
@@ -90,9 +97,9 @@ export class LocalStack {
     const s = this.settings();
     return {
       bootstrap: clusterSpec(s.brokers, s.kafkaPort)
-        .brokers.map((b) => `127.0.0.1:${b.port}`)
+        .brokers.map((b) => `${s.host}:${b.port}`)
         .join(','),
-      registryUrl: registryUrl(s.registryPort),
+      registryUrl: registryUrl(s.registryPort, s.host),
     };
   }
 
@@ -102,13 +109,13 @@ export class LocalStack {
     const brokerStates = await Promise.all(
       cluster.brokers.map(async (b, i) => {
         const pid = runningPid(brokers[i]!);
-        return { nodeId: b.nodeId, port: b.port, up: pid !== undefined && (await tcpOpen(b.port)), ...(pid ? { pid } : {}) };
+        return { nodeId: b.nodeId, port: b.port, up: pid !== undefined && (await tcpOpen(b.port, s.host)), ...(pid ? { pid } : {}) };
       }),
     );
-    const bootstrap = cluster.brokers.map((b) => `127.0.0.1:${b.port}`).join(',');
+    const bootstrap = cluster.brokers.map((b) => `${s.host}:${b.port}`).join(',');
     const kafkaUp = brokerStates.every((b) => b.up) && (await kafkaAnswers(bootstrap.split(','), cluster.brokers.length));
     const regPid = runningPid(registry);
-    const url = registryUrl(s.registryPort);
+    const url = registryUrl(s.registryPort, s.host);
     return {
       kafka: { bootstrap, up: kafkaUp, version: kafkaVersion(this.paths), brokers: brokerStates },
       schemaRegistry: {
@@ -129,10 +136,11 @@ export class LocalStack {
       brokers: options.brokers ?? (anyRunning ? previous.brokers : DEFAULTS.brokers),
       kafkaPort: options.kafkaPort ?? (anyRunning ? previous.kafkaPort : DEFAULTS.kafkaPort),
       registryPort: options.registryPort ?? (anyRunning ? previous.registryPort : DEFAULTS.registryPort),
+      host: options.host ?? (anyRunning ? previous.host : DEFAULTS.host),
     };
     if (anyRunning && JSON.stringify(wanted) !== JSON.stringify(previous)) {
       throw new StackError(
-        `a stack with ${previous.brokers} broker(s) on port ${previous.kafkaPort} and the registry on ${previous.registryPort} is running; run \`junction stack down\` first`,
+        `a stack with ${previous.brokers} broker(s) on ${previous.host}:${previous.kafkaPort} and the registry on port ${previous.registryPort} is running; run \`junction stack down\` first`,
       );
     }
     const java = requireJava();
@@ -140,17 +148,18 @@ export class LocalStack {
     const { cluster, brokers, registry } = this.processes(wanted);
 
     // Fail fast on ports someone else holds, before spending time on downloads.
-    const needed: { port: number; what: string; proc: ManagedProcess }[] = [
+    const needed: { port: number; host: string; what: string; proc: ManagedProcess }[] = [
       ...cluster.brokers.flatMap((b, i) => [
-        { port: b.port, what: `Kafka broker ${b.nodeId}`, proc: brokers[i]! },
-        { port: b.controllerPort, what: `Kafka controller ${b.nodeId}`, proc: brokers[i]! },
+        { port: b.port, host: wanted.host, what: `Kafka broker ${b.nodeId}`, proc: brokers[i]! },
+        { port: b.controllerPort, host: wanted.host, what: `Kafka controller ${b.nodeId}`, proc: brokers[i]! },
       ]),
-      { port: wanted.registryPort, what: 'schema registry', proc: registry },
-      { port: this.managementPort(wanted), what: 'schema registry management', proc: registry },
+      { port: wanted.registryPort, host: wanted.host, what: 'schema registry', proc: registry },
+      // the management interface stays on loopback (application.properties)
+      { port: this.managementPort(wanted), host: '127.0.0.1', what: 'schema registry management', proc: registry },
     ];
-    for (const { port, what, proc } of needed) {
+    for (const { port, host, what, proc } of needed) {
       if (runningPid(proc) !== undefined) continue;
-      if (!(await portFree(port))) {
+      if (!(await portFree(port, host))) {
         const who = whoListens(port);
         throw new StackError(
           `port ${port} (${what}) is in use${who ? ` by ${who}` : ''}; stop that process or choose other ports with --kafka-port / --registry-port`,
@@ -167,19 +176,19 @@ export class LocalStack {
     const started: ManagedProcess[] = [];
     cluster.brokers.forEach((b, i) => {
       if (runningPid(brokers[i]!) === undefined) {
-        log(`starting Kafka ${kafkaVersion(this.paths)} broker ${b.nodeId} on 127.0.0.1:${b.port}`);
+        log(`starting Kafka ${kafkaVersion(this.paths)} broker ${b.nodeId} on ${wanted.host}:${b.port}`);
         startBroker(this.paths, java, classpath, cluster, b);
         started.push(brokers[i]!);
       }
     });
     if (runningPid(registry) === undefined) {
-      log(`starting Apicurio Registry ${registryVersion(this.paths)} on 127.0.0.1:${wanted.registryPort}`);
-      startRegistry(this.paths, javaForRegistry, home, wanted.registryPort, this.managementPort(wanted));
+      log(`starting Apicurio Registry ${registryVersion(this.paths)} on ${wanted.host}:${wanted.registryPort}`);
+      startRegistry(this.paths, javaForRegistry, home, wanted.registryPort, this.managementPort(wanted), wanted.host);
       started.push(registry);
     }
 
-    const bootstrap = cluster.brokers.map((b) => `127.0.0.1:${b.port}`);
-    const url = registryUrl(wanted.registryPort);
+    const bootstrap = cluster.brokers.map((b) => `${wanted.host}:${b.port}`);
+    const url = registryUrl(wanted.registryPort, wanted.host);
     await Promise.all([
       this.waitFor('Kafka', brokers, () => kafkaAnswers(bootstrap, cluster.brokers.length)),
       this.waitFor('schema registry', [registry], () => registryAnswers(url)),
@@ -231,6 +240,24 @@ export class LocalStack {
       stopped.push(...results.filter((n): n is string => n !== undefined));
     }
     return stopped;
+  }
+
+  /**
+   * Stops one process of the running stack (`kafka-<n>` or `registry`): SIGTERM with a grace period,
+   * or SIGKILL at once with `hard`. `up()` starts it again. For failure tests.
+   */
+  async stopComponent(component: string, options: { hard?: boolean; graceMs?: number } = {}): Promise<'stopped' | 'killed' | 'not-running'> {
+    const { brokers, registry } = this.processes(this.settings());
+    const proc = [...brokers, registry].find((p) => p.name === component);
+    if (!proc) {
+      throw new StackError(`no stack component ${component}; expected one of ${[...brokers, registry].map((p) => p.name).join(', ')}`);
+    }
+    const pid = runningPid(proc);
+    if (pid === undefined) return 'not-running';
+    if (!options.hard) return stopProcess(proc, options.graceMs);
+    process.kill(pid, 'SIGKILL');
+    while (isAlive(pid)) await sleep(50);
+    return 'killed';
   }
 
   logs(component: string | undefined, lines: number): { name: string; file: string; text: string }[] {

@@ -43,8 +43,8 @@ export function registryProcess(paths: StackPaths): ManagedProcess {
   };
 }
 
-export function registryUrl(port: number): string {
-  return `http://127.0.0.1:${port}/apis/ccompat/v7`;
+export function registryUrl(port: number, host = '127.0.0.1'): string {
+  return `http://${host}:${port}/apis/ccompat/v7`;
 }
 
 /**
@@ -85,7 +85,14 @@ function jdksUnder(dir: string): string[] {
     .map((j) => j.java);
 }
 
-export function startRegistry(paths: StackPaths, java: string, home: string, port: number, managementPort: number): number {
+export function startRegistry(
+  paths: StackPaths,
+  java: string,
+  home: string,
+  port: number,
+  managementPort: number,
+  host = '127.0.0.1',
+): number {
   const dataDir = join(paths.data, 'registry');
   const proc = registryProcess(paths);
   return startDetached(
@@ -107,6 +114,7 @@ export function startRegistry(paths: StackPaths, java: string, home: string, por
       `-Djunction.registry.log-dir=${dirname(proc.detailLog!)}`,
       // the full log is the registry's own file; stdout (logs/registry.log) gets warnings only
       '-Dquarkus.log.console.level=WARN',
+      `-Dquarkus.http.host=${host}`,
       `-Dquarkus.http.port=${port}`,
       `-Dquarkus.management.port=${managementPort}`,
       '-jar',
