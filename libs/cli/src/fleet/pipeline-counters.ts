@@ -1,8 +1,10 @@
 /**
  * What each pipeline did since a moment, read from Kafka itself:
  *
- * - events in: end offsets of the source topic now minus at the start (the simulators' producers are not
- *   transactional, so one offset is one record);
+ * - events in: end offsets of the source topic now minus the pipeline's committed offsets at the start
+ *   (the simulators' producers are not transactional, so one offset is one record). Results are
+ *   committed in the same transaction as those offsets, so an event sent before the start and
+ *   processed after it counts in "in" as its result counts in "out";
  * - results out, review, retry, DLQ: records counted by a read_committed consumer from the start offsets.
  *   These topics are written in transactions, and every commit puts a marker on each partition it touched,
  *   taking an offset: at demo rates nearly every result is its own transaction, so end offsets would
@@ -24,7 +26,7 @@ export class PipelineCounters {
   private admin: Admin | undefined;
   private consumer: Consumer | undefined;
   private readonly groupId: string;
-  /** Source end offsets at the start, by pipeline. */
+  /** Source offsets the pipeline had committed at the start (the start of the topic where none), by pipeline. */
   private readonly startSource = new Map<string, PartitionOffsets>();
   /** Start offsets of the counted topics. */
   private readonly startCounted = new Map<string, PartitionOffsets>();
@@ -52,8 +54,19 @@ export class PipelineCounters {
     const admin = this.kafka.admin();
     await admin.connect();
     this.admin = admin;
-    for (const p of this.pipelines)
-      this.startSource.set(p.pipeline, toOffsets(await admin.fetchTopicOffsets(p.source)));
+    for (const p of this.pipelines) {
+      const bounds = await admin.fetchTopicOffsets(p.source);
+      const [committed] = await admin.fetchOffsets({ groupId: p.group, topics: [p.source] });
+      this.startSource.set(
+        p.pipeline,
+        Object.fromEntries(
+          bounds.map((b) => {
+            const c = Number(committed?.partitions.find((x) => x.partition === b.partition)?.offset ?? -1);
+            return [b.partition, c >= 0 ? c : Number(b.low)];
+          }),
+        ),
+      );
+    }
     for (const { topic } of this.roles) {
       const offsets = toOffsets(await admin.fetchTopicOffsets(topic));
       this.startCounted.set(topic, offsets);
