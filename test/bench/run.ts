@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { logLevel, type Kafka, type Producer } from 'kafkajs';
 import { generateLead, Random } from '@junction/datagen';
-import { createKafka, ensureTopics } from '@junction/kafka';
+import { createKafka, ensureTopics, retryTransient } from '@junction/kafka';
+import { deadLetterHeaders } from '@junction/pipeline';
 import { LocalStack } from '@junction/local-stack';
 import { PIPELINE_SERVICE_NODE_OPTIONS } from '../../libs/cli/src/fleet/fleet';
 import { LeadCreatedSchema, type LeadCreated } from '@junction/schema-types';
@@ -58,7 +59,8 @@ const program = new Command('bench')
   .addOption(new Option('--latencies <list>', 'model latencies in ms, comma-separated').default([0, 20, 100], '0,20,100').argParser(latencyList))
   .addOption(new Option('--duration <s>', 'cap per scenario in seconds (results so far are measured)').default(120).argParser(positiveInt('--duration', 5)))
   .addOption(new Option('--contenders <list>', `comma-separated: ${CONTENDERS.join(',')}`).default([...CONTENDERS], CONTENDERS.join(',')).argParser(contenderList))
-  .option('--no-tracing', 'skip the Junction tracing-on scenario')
+  .option('--no-tracing', 'skip the Junction tracing-on scenario and the one without instrumentation')
+  .option('--no-replay', 'skip the dead-letter replay scenario')
   .addOption(new Option('--paced <s>', 'seconds of the paced scenarios (Junction at half its measured rate per model latency; 0 skips them)').default(20).argParser(positiveInt('--paced', 0)))
   .option('--seed <n>', 'data seed', positiveInt('--seed', 0), 4242)
   .option('--json', 'print the results as one JSON object on the last line')
@@ -72,6 +74,7 @@ const opts = program.opts<{
   duration: number;
   contenders: Contender[];
   tracing: boolean;
+  replay: boolean;
   paced: number;
   seed: number;
   json?: boolean;
@@ -273,12 +276,34 @@ async function produce(
 
 // ---------- one scenario ----------
 
+/** Creates the topics and waits until every partition has a leader in the metadata the clients read. */
+async function createTopics(kafka: Kafka, topics: string[]): Promise<void> {
+  await retryTransient('creating bench topics', () =>
+    ensureTopics(kafka, topics.map((topic) => ({ topic, partitions: opts.partitions }))),
+  );
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await retryTransient('waiting for the bench topics', async () => {
+      const meta = await admin.fetchTopicMetadata({ topics });
+      const ready = meta.topics.every(
+        (t) => t.partitions.length === opts.partitions && t.partitions.every((p) => p.leader >= 0),
+      );
+      if (!ready) throw Object.assign(new Error('leaders not elected yet'), { retriable: true });
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 interface Result {
   contender: Contender;
   latencyMs: number;
   tracing: boolean;
   /** Paced scenario: the production rate (records/s); latency then runs to when a downstream reader got the result. */
   pacedRate?: number;
+  /** Junction built without instrumentation: no metrics, no spans (the baseline for "cheap when off"). */
+  bare?: boolean;
   records: number;
   results: number;
   capped: boolean;
@@ -321,8 +346,9 @@ async function scenario(
   latencyMs: number,
   tracing: boolean,
   pacedRate?: number,
+  bare = false,
 ): Promise<Result> {
-  const label = `${contender}${tracing ? '+tracing' : ''} @ ${latencyMs} ms${pacedRate ? `, paced at ${pacedRate}/s` : ''}`;
+  const label = `${contender}${tracing ? '+tracing' : ''}${bare ? ' bare' : ''} @ ${latencyMs} ms${pacedRate ? `, paced at ${pacedRate}/s` : ''}`;
   const sfx = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
   const source = `bench.crm.lead.created.v1.${sfx}`;
   const output = `bench.crm.lead.scored.v1.${contender}.${sfx}`;
@@ -330,7 +356,7 @@ async function scenario(
   const pipelineName = group.replace(/^junction\./, '');
   const outputs = contender === 'junction' ? [output, `${output}.review`, `${source}.${pipelineName}.dlq`] : [output];
   const allTopics = [source, ...outputs, ...(contender === 'junction' ? [`${source}.${pipelineName}.retry`, `junction.${pipelineName}.completed`] : [])];
-  await ensureTopics(kafka, outputs.concat(source).map((topic) => ({ topic, partitions: opts.partitions })));
+  await createTopics(kafka, outputs.concat(source));
 
   // a fresh model server per scenario: its idempotency store must not answer from an earlier run
   const model = startNode('services/model-server/src/main.ts', { PORT: '0', MODEL_LATENCY_MS: String(latencyMs), OTEL_EXPORTER_OTLP_ENDPOINT: '' }, 'model-server');
@@ -349,6 +375,7 @@ async function scenario(
       BENCH_MODEL_URL: modelUrl,
       BENCH_PARTITIONS: String(opts.partitions),
       BENCH_TRACING: tracing ? '1' : '0',
+      BENCH_INSTRUMENTATION: bare ? 'none' : 'default',
       OTEL_EXPORTER_OTLP_ENDPOINT: '',
       LOG_LEVEL: 'warn',
       // Junction runs with the heap settings its services run with in the fleet; the others with Node's defaults
@@ -426,6 +453,7 @@ async function scenario(
       latencyMs,
       tracing,
       ...(pacedRate ? { pacedRate } : {}),
+      ...(bare ? { bare } : {}),
       records: data.records.length,
       results: n,
       capped,
@@ -454,12 +482,107 @@ async function scenario(
   }
 }
 
+// ---------- dead-letter replay ----------
+
+interface ReplayFigures {
+  records: number;
+  replayed: number;
+  ratePerSec: number;
+  durationMs: number;
+  peakRssMb: number;
+  cpuSeconds: number;
+}
+
+/**
+ * An unthrottled `junction dlq replay` of the data set, as a platform team runs it: the records are
+ * written to a fresh DLQ with the engine's own dead-letter headers (original topic = a fresh target),
+ * then the CLI replays them all to their original topic (a transaction per batch with the ledger).
+ */
+async function replayScenario(
+  kafka: Kafka,
+  stack: { brokers: string[]; registryUrl: string },
+  data: Dataset,
+): Promise<ReplayFigures> {
+  const sfx = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+  const target = `bench.crm.lead.created.v1.${sfx}`;
+  const dlqTopic = `${target}.bench-replay.dlq`;
+  await createTopics(kafka, [dlqTopic, target]);
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  try {
+    say(`  dlq replay: writing ${data.records.length} dead letters…`);
+    const now = Date.now();
+    for (let i = 0; i < data.records.length; i += 500) {
+      await producer.send({
+        topic: dlqTopic,
+        acks: -1,
+        messages: data.records.slice(i, i + 500).map((r, k) => ({
+          key: r.key,
+          value: r.value,
+          headers: deadLetterHeaders(
+            {},
+            {
+              pipeline: 'bench-replay',
+              consumerGroup: 'junction.bench-replay',
+              idempotencyKey: `bench-${i + k}`,
+              origin: { topic: target, partition: (i + k) % opts.partitions, offset: String(i + k), timestamp: String(now) },
+              attempts: 4,
+              firstFailure: now - 60_000,
+              lastFailure: now,
+              failure: {
+                kind: 'retriable',
+                code: 'call.unavailable',
+                errorClass: 'CallError',
+                message: 'model unavailable (503)',
+                stack: 'CallError: model unavailable (503)',
+              },
+            },
+          ),
+        })),
+      });
+    }
+    say('  dlq replay: junction dlq replay --json…');
+    const run = spawn(process.execPath, ['--import', 'tsx', 'libs/cli/src/main.ts', 'dlq', 'replay', dlqTopic, '--json', '--brokers', stack.brokers.join(',')], {
+      cwd: ROOT,
+      env: { ...process.env, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.add(run);
+    let out = '';
+    let err = '';
+    run.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+    run.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+    let peak = { peakRssMb: 0, cpuSeconds: 0 };
+    const sampler = setInterval(() => {
+      try {
+        peak = usage(run.pid!);
+      } catch {
+        /* exited */
+      }
+    }, 100);
+    const code = await new Promise<number | null>((r) => run.once('exit', (c) => r(c)));
+    clearInterval(sampler);
+    children.delete(run);
+    if (code !== 0) throw new Error(`dlq replay exited with ${code}: ${err.trim() || out.trim()}`);
+    const result = JSON.parse(out.trim().split('\n').pop()!) as { replayed: number; ratePerSec: number; durationMs: number };
+    const figures = { records: data.records.length, replayed: result.replayed, ratePerSec: result.ratePerSec, durationMs: result.durationMs, ...peak };
+    say(`  dlq replay: ${figures.replayed} records at ${figures.ratePerSec} records/s, RSS ${figures.peakRssMb} MB`);
+    return figures;
+  } finally {
+    await producer.disconnect().catch(() => {});
+    const admin = kafka.admin();
+    await admin.connect().catch(() => {});
+    await admin.deleteTopics({ topics: [dlqTopic, target] }).catch(() => {});
+    await admin.disconnect().catch(() => {});
+  }
+}
+
 // ---------- main ----------
 
 function table(results: Result[]): string {
   const head = ['contender', 'model ms', 'results', 'events/s', 'p50 ms', 'p99 ms', 'peak RSS MB', 'CPU s', 'produce s'];
   const rows = results.map((r) => [
-    r.contender + (r.tracing ? ' +tracing' : '') + (r.pacedRate ? ` paced ${r.pacedRate}/s` : ''),
+    r.contender + (r.tracing ? ' +tracing' : '') + (r.bare ? ' bare' : '') + (r.pacedRate ? ` paced ${r.pacedRate}/s` : ''),
     String(r.latencyMs),
     `${r.results}${r.capped ? '*' : ''}`,
     String(r.eventsPerSec),
@@ -488,8 +611,10 @@ async function main(): Promise<void> {
     for (const c of opts.contenders) results.push(await scenario(kafka, stack, data, c, latency, false));
   }
   const zero = opts.latencies.includes(0) ? 0 : opts.latencies[0]!;
-  if (opts.tracing && opts.contenders.includes('junction'))
+  if (opts.tracing && opts.contenders.includes('junction')) {
     results.push(await scenario(kafka, stack, data, 'junction', zero, true));
+    results.push(await scenario(kafka, stack, data, 'junction', zero, false, undefined, true));
+  }
   // Light-load latency: Junction fed at half the rate it sustained at each model latency
   if (opts.paced > 0 && opts.contenders.includes('junction')) {
     for (const latency of opts.latencies) {
@@ -503,7 +628,9 @@ async function main(): Promise<void> {
   }
 
   const eps = (c: Contender, l: number, tracing = false) =>
-    results.find((r) => r.contender === c && r.latencyMs === l && r.tracing === tracing && !r.pacedRate)?.eventsPerSec;
+    results.find((r) => r.contender === c && r.latencyMs === l && r.tracing === tracing && !r.pacedRate && !r.bare)
+      ?.eventsPerSec;
+  const bareEps = results.find((r) => r.bare)?.eventsPerSec;
   const ratio = (a?: number, b?: number) => (a !== undefined && b ? round(a / b, 3) : null);
   const pacedP99 = Object.fromEntries(
     results.filter((r) => r.pacedRate).map((r) => [`${r.latencyMs}ms`, { rate: r.pacedRate, p99Ms: r.p99Ms, budgetMs: r.latencyMs + 100 }]),
@@ -512,7 +639,9 @@ async function main(): Promise<void> {
     junctionOverRaw: ratio(eps('junction', 0), eps('raw', 0)),
     junctionOverNest: ratio(eps('junction', 20), eps('nest-naive', 20)),
     tracingOnOverOff: ratio(eps('junction', zero, true), eps('junction', zero)),
+    tracingOffOverBare: ratio(eps('junction', zero), bareEps),
   };
+  const replay = opts.replay ? await replayScenario(kafka, stack, data) : undefined;
   const machine = {
     nproc: cpus().length,
     memoryGb: round(totalmem() / 2 ** 30, 1),
@@ -523,13 +652,17 @@ async function main(): Promise<void> {
   process.stdout.write(`${table(results)}\n`);
   if (results.some((r) => r.capped)) process.stdout.write(`* capped at --duration ${opts.duration} s before all ${opts.records} results\n`);
   process.stdout.write(
-    `ratios: junction/raw @0ms = ${ratios.junctionOverRaw ?? 'n/a'}, junction/nest-naive @20ms = ${ratios.junctionOverNest ?? 'n/a'}, junction tracing on/off @${zero}ms = ${ratios.tracingOnOverOff ?? 'n/a'}\n`,
+    `ratios: junction/raw @0ms = ${ratios.junctionOverRaw ?? 'n/a'}, junction/nest-naive @20ms = ${ratios.junctionOverNest ?? 'n/a'}, junction tracing on/off @${zero}ms = ${ratios.tracingOnOverOff ?? 'n/a'}, junction tracing off/no instrumentation @${zero}ms = ${ratios.tracingOffOverBare ?? 'n/a'}\n`,
   );
+  if (replay)
+    process.stdout.write(
+      `dlq replay: ${replay.replayed} records at ${replay.ratePerSec} records/s (command ${round(replay.durationMs / 1000, 1)} s, peak RSS ${replay.peakRssMb} MB)\n`,
+    );
   for (const [latency, p] of Object.entries(pacedP99))
     process.stdout.write(`paced p99 @${latency} at ${p.rate}/s = ${p.p99Ms} ms (budget: model latency + 100 = ${p.budgetMs} ms)\n`);
   if (opts.json)
     process.stdout.write(
-      `${JSON.stringify({ options: { ...opts, avgRecordBytes: data.avgBytes }, machine, totalSeconds: round((Date.now() - started) / 1000), scenarios: results, ratios, pacedP99 })}\n`,
+      `${JSON.stringify({ options: { ...opts, avgRecordBytes: data.avgBytes }, machine, totalSeconds: round((Date.now() - started) / 1000), scenarios: results, ratios, pacedP99, replay })}\n`,
     );
 }
 

@@ -2,7 +2,7 @@
 // BENCH_TRACING=1 turns OpenTelemetry on, exporting to a dummy OTLP/HTTP sink in this process.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLogger, createPipelineMetrics, initTracing } from '@junction/observability';
+import { createLogger, createPipelineMetrics, initTracing, type PipelineMetrics } from '@junction/observability';
 import { definePipeline, PipelineRunner } from '@junction/pipeline';
 import { leadScoring } from '../../../services/lead-scoring/src/lead-scoring.pipeline';
 import { benchEnv, firstConsume, onStop, signal } from './common';
@@ -37,7 +37,18 @@ const pipeline = definePipeline({
     review: { ...leadScoring.outputs.review!, topic: `${env.output}.review` },
   },
 });
-const metrics = createPipelineMetrics(undefined, { defaultMetrics: false });
+// BENCH_INSTRUMENTATION=none: the baseline for "cheap when off": every metric is a no-op (and tracing
+// is off), as if the pipeline had been built without instrumentation.
+const real = createPipelineMetrics(undefined, { defaultMetrics: false });
+const metrics: PipelineMetrics =
+  process.env.BENCH_INSTRUMENTATION === 'none' ? withoutInstrumentation(real) : real;
+
+function withoutInstrumentation(m: PipelineMetrics): PipelineMetrics {
+  const noop = { inc() {}, observe() {}, set() {} };
+  return Object.fromEntries(
+    Object.entries(m).map(([k, v]) => [k, k === 'registry' || typeof v === 'function' ? v : noop]),
+  ) as unknown as PipelineMetrics;
+}
 const runner = new PipelineRunner(pipeline, {
   metrics,
   brokers: env.brokers,
