@@ -12,7 +12,16 @@
  * - on any failed commit the partition's uncommitted work is dropped and fetched again.
  */
 import { randomUUID } from 'node:crypto';
-import type { Admin, Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type {
+  Admin,
+  Consumer,
+  EachBatchPayload,
+  IHeaders,
+  Kafka,
+  KafkaMessage,
+  Producer,
+  Transaction,
+} from 'kafkajs';
 import type { Caller, CircuitState } from '@junction/calls';
 import { createKafka, ensureTopics, retryTransient } from '@junction/kafka';
 import {
@@ -801,8 +810,11 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
     const producer = work.producer as Producer;
     for (let attempt = 1; ; attempt++) {
       const began = performance.now();
-      const txn = await producer.transaction();
+      let txn: Transaction | undefined;
       try {
+        // inside the try: after a failed abort kafkajs refuses to begin (state ABORTING), and a
+        // rejection here would be unhandled and end the process
+        txn = await producer.transaction();
         if (byTopic.size > 0) {
           await txn.sendBatch({
             topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
@@ -839,7 +851,7 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
         }
         return;
       } catch (err) {
-        await txn.abort().catch(() => {});
+        await txn?.abort().catch(() => {});
         this.stats.abortedCommits++;
         this.metrics.commits.inc({ pipeline: this.pipeline.name, result: 'aborted' });
         const fenced = isFenced(err);
@@ -863,13 +875,28 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
           return;
         }
         work.state = 'joining';
+        // after a failed commit the producer's state is unknown (its abort may have failed too):
+        // a fresh one registers the transactional id again, which aborts whatever was left open
+        await producer.disconnect().catch(() => {});
+        work.producer = undefined;
         work.ready = this.activate(work, work.epoch).then(() => {
-          if (work.state === 'active')
+          if (work.state !== 'active') return;
+          try {
             this.consumer?.seek({
               topic: work.topic,
               partition: work.partition,
               offset: String(work.floor < 0n ? 0n : work.floor),
             });
+          } catch (seekErr) {
+            // kafkajs refuses a seek while its consumer restarts after a crash (the broker went
+            // away, as it does when the commit failed); the restarted consumer joins again and
+            // fetches from the committed offsets, which is what the seek was for. Thrown here it
+            // was an unhandled rejection that killed the process.
+            this.log.warn(
+              { err: seekErr, partition: work.id },
+              'seek after a failed commit left to the consumer restart',
+            );
+          }
         });
         return;
       }
