@@ -6,7 +6,14 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Kafka } from 'kafkajs';
 import { openInference } from '@junction/calls';
 import { createKafka, ensureTopics } from '@junction/kafka';
-import { eventually, startModelStub, testStack, uniqueSuffix, uniqueTopic, type ModelStub } from '@junction/testing';
+import {
+  eventually,
+  startModelStub,
+  testStack,
+  uniqueSuffix,
+  uniqueTopic,
+  type ModelStub,
+} from '@junction/testing';
 import { definePipeline } from './definition';
 import { PipelineRunner } from './runner';
 import { consumerGroupFor, transactionalIdFor } from './topic-names';
@@ -37,27 +44,44 @@ it('fences the previous owner of a partition as soon as it takes the partition, 
 
   // the previous owner: the partition's transactional producer, in the middle of a transaction
   // that carries results and the partition's offset
-  const zombie = kafka.producer({ transactionalId: transactionalIdFor(name, topic, 0), idempotent: true, maxInFlightRequests: 1 });
+  const zombie = kafka.producer({
+    transactionalId: transactionalIdFor(name, topic, 0),
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
   await zombie.connect();
   const txn = await zombie.transaction();
-  await txn.sendOffsets({ consumerGroupId: consumerGroupFor(name), topics: [{ topic, partitions: [{ partition: 0, offset: '1' }] }] });
+  await txn.sendOffsets({
+    consumerGroupId: consumerGroupFor(name),
+    topics: [{ topic, partitions: [{ partition: 0, offset: '1' }] }],
+  });
 
   const runner = new PipelineRunner(
-    definePipeline<{ eventId: string }, Record<string, number>, Record<string, unknown>, { eventId: string }>({
-      name,
-      source: { topic, schema: Event },
-      key: (e) => e.eventId,
-      idempotencyKey: (e) => e.eventId,
-      call: () => openInference({ endpoint: 'fencing', baseUrl: stub.url, model: 'lead' }),
-      request: () => ({ employees: 1, visits: 1 }),
-      result: (e) => ({ eventId: e.eventId }),
-      outputs: { output: { topic: `${topic}.out`, schema: Event } },
-    }),
-    { brokers: testStack().brokers, schemaRegistryUrl: testStack().schemaRegistryUrl, sessionTimeoutMs: 6_000 },
+    definePipeline<{ eventId: string }, Record<string, number>, Record<string, unknown>, { eventId: string }>(
+      {
+        name,
+        source: { topic, schema: Event },
+        key: (e) => e.eventId,
+        idempotencyKey: (e) => e.eventId,
+        call: () => openInference({ endpoint: 'fencing', baseUrl: stub.url, model: 'lead' }),
+        request: () => ({ employees: 1, visits: 1 }),
+        result: (e) => ({ eventId: e.eventId }),
+        outputs: { output: { topic: `${topic}.out`, schema: Event } },
+      },
+    ),
+    {
+      brokers: testStack().brokers,
+      schemaRegistryUrl: testStack().schemaRegistryUrl,
+      sessionTimeoutMs: 6_000,
+    },
   );
   try {
     await runner.start();
-    await eventually(() => runner.health().assignedPartitions.includes(`${topic}:0`), 'the partition to be active', 30_000);
+    await eventually(
+      () => runner.health().assignedPartitions.includes(`${topic}:0`),
+      'the partition to be active',
+      30_000,
+    );
     // the new owner has read the committed offset: the previous owner's commit must not land after that
     await expect(txn.commit()).rejects.toThrow(/epoch|fenced/i);
   } finally {
