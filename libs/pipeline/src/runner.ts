@@ -149,6 +149,7 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
   private stopping = false;
   private kafkaConnected = false;
   private readonly metrics: PipelineMetrics;
+  private readonly metricChildren = new Map<string, unknown>();
   private readonly tracer = new RecordTracer(tracer('junction-pipeline'));
 
   constructor(
@@ -421,6 +422,7 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
       Math.max(0, Number(batch.offsetLag())),
     );
     const traced = this.tracer.enabled();
+    let taken = 0;
     for (const message of batch.messages) {
       if (!isRunning() || isStale() || work.epoch !== epoch || this.stopping) break;
       if (this.buffered >= max) {
@@ -442,7 +444,7 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
       work.lastTracked = offset;
       resolveOffset(message.offset);
       this.stats.consumed++;
-      this.metrics.recordsIn.inc({ pipeline: name, topic: batch.topic });
+      taken++;
       const recordTrace = this.tracer.start(traced, message.headers, `${batch.topic} process`, {
         'messaging.system': 'kafka',
         'messaging.operation.type': 'process',
@@ -467,6 +469,7 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
         },
       });
     }
+    if (taken > 0) this.metric('in', batch.topic, () => this.metrics.recordsIn.labels(name, batch.topic)).inc(taken);
     await heartbeat();
   }
 
@@ -632,22 +635,41 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
     };
   }
 
+  /**
+   * A metric's child for one set of label values, made once: prom-client hashes the labels object on
+   * every call otherwise, which per record added up.
+   */
+  private metric<T>(kind: string, key: string, make: () => T): T {
+    const k = `${kind}\u0000${key}`;
+    let child = this.metricChildren.get(k) as T | undefined;
+    if (child === undefined) {
+      child = make();
+      this.metricChildren.set(k, child);
+    }
+    return child;
+  }
+
   private observeCall(started: number, outcome: string): void {
-    this.metrics.callSeconds.observe(
-      { pipeline: this.pipeline.name, endpoint: this.caller?.endpoint ?? 'unknown', outcome },
+    const endpoint = this.caller?.endpoint ?? 'unknown';
+    this.metric('call', outcome, () => this.metrics.callSeconds.labels(this.pipeline.name, endpoint, outcome)).observe(
       (performance.now() - started) / 1000,
     );
   }
 
   private monitor(m: { score?: number; label?: string }, meta: CallMeta): void {
-    const labels = {
-      pipeline: this.pipeline.name,
-      model: meta.model?.name ?? 'unknown',
-      version: meta.model?.version ?? 'unknown',
-    };
+    const model = meta.model?.name ?? 'unknown';
+    const version = meta.model?.version ?? 'unknown';
+    const name = this.pipeline.name;
     if (typeof m.score === 'number' && Number.isFinite(m.score))
-      this.metrics.modelScore.observe(labels, m.score);
-    if (m.label !== undefined) this.metrics.modelClass.inc({ ...labels, class: m.label });
+      this.metric('score', `${model}\u0000${version}`, () => this.metrics.modelScore.labels(name, model, version)).observe(
+        m.score,
+      );
+    if (m.label !== undefined) {
+      const label = m.label;
+      this.metric('class', `${model}\u0000${version}\u0000${label}`, () =>
+        this.metrics.modelClass.labels(name, model, version, label),
+      ).inc();
+    }
   }
 
   private resultMessage(
@@ -840,15 +862,19 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
         this.completed!.committedNow(completedKeys);
         work.floor = commitOffset;
         const now = Date.now();
+        const endToEnd = this.metric('e2e', '', () => this.metrics.endToEndSeconds.labels(this.pipeline.name));
+        const outcomes = new Map<Emission['outcome'], number>();
+        let degraded = 0;
         for (const v of values) {
           this.count(v);
-          if (v.eventTime !== undefined && (v.outcome === 'output' || v.outcome === 'review')) {
-            this.metrics.endToEndSeconds.observe(
-              { pipeline: this.pipeline.name },
-              Math.max(0, now - v.eventTime) / 1000,
-            );
-          }
+          outcomes.set(v.outcome, (outcomes.get(v.outcome) ?? 0) + 1);
+          if (v.degraded) degraded++;
+          if (v.eventTime !== undefined && (v.outcome === 'output' || v.outcome === 'review'))
+            endToEnd.observe(Math.max(0, now - v.eventTime) / 1000);
         }
+        for (const [outcome, n] of outcomes)
+          this.metric('out', outcome, () => this.metrics.recordsOut.labels(this.pipeline.name, outcome)).inc(n);
+        if (degraded > 0) this.metrics.degraded.inc({ pipeline: this.pipeline.name }, degraded);
         return;
       } catch (err) {
         await txn?.abort().catch(() => {});
@@ -904,8 +930,6 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
   }
 
   private count(v: Emission): void {
-    this.metrics.recordsOut.inc({ pipeline: this.pipeline.name, outcome: v.outcome });
-    if (v.degraded) this.metrics.degraded.inc({ pipeline: this.pipeline.name });
     switch (v.outcome) {
       case 'output':
         this.stats.output++;
