@@ -61,6 +61,7 @@ const program = new Command('bench')
   .addOption(new Option('--contenders <list>', `comma-separated: ${CONTENDERS.join(',')}`).default([...CONTENDERS], CONTENDERS.join(',')).argParser(contenderList))
   .option('--no-tracing', 'skip the Junction tracing-on scenario and the one without instrumentation')
   .option('--no-replay', 'skip the dead-letter replay scenario')
+  .option('--junction-node-options <flags>', "Node flags of the Junction process (default: the fleet's pipeline-service flags; '' for Node's defaults)", PIPELINE_SERVICE_NODE_OPTIONS)
   .addOption(new Option('--paced <s>', 'seconds of the paced scenarios (Junction at half its measured rate per model latency; 0 skips them)').default(20).argParser(positiveInt('--paced', 0)))
   .option('--seed <n>', 'data seed', positiveInt('--seed', 0), 4242)
   .option('--json', 'print the results as one JSON object on the last line')
@@ -75,6 +76,7 @@ const opts = program.opts<{
   contenders: Contender[];
   tracing: boolean;
   replay: boolean;
+  junctionNodeOptions: string;
   paced: number;
   seed: number;
   json?: boolean;
@@ -379,7 +381,7 @@ async function scenario(
       OTEL_EXPORTER_OTLP_ENDPOINT: '',
       LOG_LEVEL: 'warn',
       // Junction runs with the heap settings its services run with in the fleet; the others with Node's defaults
-      ...(contender === 'junction' ? { NODE_OPTIONS: PIPELINE_SERVICE_NODE_OPTIONS } : {}),
+      ...(contender === 'junction' ? { NODE_OPTIONS: opts.junctionNodeOptions } : {}),
     }, contender, true);
     await waitFor(proc, 'started', 120_000, label);
     await waitStable(kafka, group, label);
