@@ -351,7 +351,7 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
       work.state = 'joining';
       clearTimeout(work.dueTimer);
       work.dueTimer = undefined;
-      work.ready = this.activate(work, work.epoch);
+      work.ready = this.reactivate(work);
     }
     this.paused = false;
     const tps = this.topicPartitions(() => true);
@@ -359,9 +359,21 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
     this.log.info({ assigned: [...assigned] }, 'partitions assigned');
   }
 
+  /**
+   * Activates the partition once the activations started before have finished. Each may initialise a
+   * producer, and every InitProducerId fences the ones before it: run side by side (a rebalance while
+   * a failed commit re-activates), the last producer installed could be a fenced one, and the
+   * partition would wait for a rebalance that never comes.
+   */
+  private reactivate(work: PartitionWork): Promise<void> {
+    const epoch = work.epoch;
+    return work.ready.catch(() => {}).then(() => this.activate(work, epoch));
+  }
+
   /** Fences any previous owner (transactional producer init), then reads the committed offset. */
   private async activate(work: PartitionWork, epoch: number): Promise<void> {
     for (let attempt = 1; ; attempt++) {
+      if (work.epoch !== epoch) return; // a later activation has the partition
       try {
         await work.committing?.catch(() => {});
         if (!work.producer) {
@@ -905,7 +917,7 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
         // a fresh one registers the transactional id again, which aborts whatever was left open
         await producer.disconnect().catch(() => {});
         work.producer = undefined;
-        work.ready = this.activate(work, work.epoch).then(() => {
+        work.ready = this.reactivate(work).then(() => {
           if (work.state !== 'active') return;
           try {
             this.consumer?.seek({
