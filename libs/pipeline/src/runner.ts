@@ -889,34 +889,39 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
         if (degraded > 0) this.metrics.degraded.inc({ pipeline: this.pipeline.name }, degraded);
         return;
       } catch (err) {
-        await txn?.abort().catch(() => {});
         this.stats.abortedCommits++;
         this.metrics.commits.inc({ pipeline: this.pipeline.name, result: 'aborted' });
         const fenced = isFenced(err);
         const concurrent = (err as { type?: string }).type === 'CONCURRENT_TRANSACTIONS';
         if (concurrent && attempt < MAX_TXN_ATTEMPTS && !fenced) {
+          await txn?.abort().catch(() => {});
           await sleep(20 * attempt);
           continue;
         }
+        // No abort otherwise: the producer is replaced below, and the new one's InitProducerId aborts
+        // what this transaction left open, on a coordinator that is up. An abort sent while the
+        // broker shuts down (every commit in flight fails then) was recorded as complete without its
+        // markers reaching the partitions (Kafka 4.4, one broker), so the next transaction's commit
+        // made the aborted results visible after all, next to their redone copies.
         this.log.warn(
           { err, partition: work.id, fenced },
           'commit failed; uncommitted work of the partition is dropped',
         );
+        // The transaction's outcome is unknown (an EndTxn without an answer may still commit) and so
+        // is kafkajs's state: whoever activates the partition next, also after a rebalance, makes a
+        // fresh producer, whose InitProducerId waits the transaction out or aborts it before the
+        // committed offset is read.
+        if (work.producer === producer) work.producer = undefined;
+        await producer.disconnect().catch(() => {});
         if (work.epoch !== epoch) return;
         this.completed!.dropPending(work.id);
         work.resetWork();
         if (fenced) {
           // another instance owns the partition now; a rebalance will tell us
           work.state = 'fenced';
-          await producer.disconnect().catch(() => {});
-          work.producer = undefined;
           return;
         }
         work.state = 'joining';
-        // after a failed commit the producer's state is unknown (its abort may have failed too):
-        // a fresh one registers the transactional id again, which aborts whatever was left open
-        await producer.disconnect().catch(() => {});
-        work.producer = undefined;
         work.ready = this.reactivate(work).then(() => {
           if (work.state !== 'active') return;
           try {
