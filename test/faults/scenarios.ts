@@ -6,6 +6,7 @@
 import { Random } from '@junction/datagen';
 import type { ScenarioFigures } from './checker';
 import { NETNS, Netns } from './harness/netns';
+import { rssOf } from './harness/processes';
 import { ScenarioRun, type RunOptions, type SuiteContext } from './harness/scenario-run';
 import { POISON_KINDS } from './poison';
 
@@ -251,8 +252,14 @@ export const backlog: Scenario = {
     delete options.rate;
     return within(ctx, options, async (run) => {
       run.fault(`${s.backlog} records waiting, model answers in 100 ms until 30% is done`);
-      await run.reach(0.3, 900_000);
-      await run.model.faults({ latencyMs: 0 });
+      // bounded means flat: resident memory at each tenth of the backlog, not only its peak
+      const rss: number[] = [];
+      for (let tenth = 1; tenth <= 10; tenth++) {
+        await run.reach(tenth / 10, 900_000);
+        if (tenth === 3) await run.model.faults({ latencyMs: 0 });
+        rss.push(Math.round(rssOf(run.workers[0]!.pid) / (1024 * 1024)));
+      }
+      run.notes['rss MB at 10%..100%'] = rss.join('/');
     });
   },
 };

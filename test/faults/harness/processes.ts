@@ -32,15 +32,21 @@ process.once('exit', () => {
   for (const c of children) c.kill('SIGKILL');
 });
 
-/** Peak resident memory (VmHWM) of a live process, in bytes; 0 when it cannot be read. */
-export function peakRssOf(pid: number): number {
+/** A memory figure of a live process from /proc (VmHWM: peak, VmRSS: now), in bytes; 0 when it cannot be read. */
+function memoryOf(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) * 1024 : 0;
   } catch {
     return 0;
   }
 }
+
+/** Peak resident memory (VmHWM) of a live process, in bytes. */
+export const peakRssOf = (pid: number): number => memoryOf(pid, 'VmHWM');
+
+/** Resident memory (VmRSS) of a live process right now, in bytes. */
+export const rssOf = (pid: number): number => memoryOf(pid, 'VmRSS');
 
 function start(
   name: string,
