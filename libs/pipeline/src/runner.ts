@@ -842,8 +842,9 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
       );
     }
     const producer = work.producer as Producer;
+    let began = 0;
     for (let attempt = 1; ; attempt++) {
-      const began = performance.now();
+      began = performance.now();
       let txn: Transaction | undefined;
       try {
         // inside the try: after a failed abort kafkajs refuses to begin (state ABORTING), and a
@@ -864,30 +865,6 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
           ],
         });
         await txn.commit();
-        this.stats.commits++;
-        this.metrics.commits.inc({ pipeline: this.pipeline.name, result: 'committed' });
-        this.metrics.transactionSeconds.observe(
-          { pipeline: this.pipeline.name },
-          (performance.now() - began) / 1000,
-        );
-        this.metrics.transactionRecords.observe({ pipeline: this.pipeline.name }, values.length);
-        this.completed!.committedNow(completedKeys);
-        work.floor = commitOffset;
-        const now = Date.now();
-        const endToEnd = this.metric('e2e', '', () => this.metrics.endToEndSeconds.labels(this.pipeline.name));
-        const outcomes = new Map<Emission['outcome'], number>();
-        let degraded = 0;
-        for (const v of values) {
-          this.count(v);
-          outcomes.set(v.outcome, (outcomes.get(v.outcome) ?? 0) + 1);
-          if (v.degraded) degraded++;
-          if (v.eventTime !== undefined && (v.outcome === 'output' || v.outcome === 'review'))
-            endToEnd.observe(Math.max(0, now - v.eventTime) / 1000);
-        }
-        for (const [outcome, n] of outcomes)
-          this.metric('out', outcome, () => this.metrics.recordsOut.labels(this.pipeline.name, outcome)).inc(n);
-        if (degraded > 0) this.metrics.degraded.inc({ pipeline: this.pipeline.name }, degraded);
-        return;
       } catch (err) {
         this.stats.abortedCommits++;
         this.metrics.commits.inc({ pipeline: this.pipeline.name, result: 'aborted' });
@@ -943,7 +920,41 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
         });
         return;
       }
+      break;
     }
+    // Committed. Nothing below may be taken for a failed commit, so it stays out of the try above.
+    this.committed(work, values, completedKeys, commitOffset, began);
+  }
+
+  /** Bookkeeping of a committed transaction: the partition's floor, completed keys, counters. */
+  private committed(
+    work: PartitionWork,
+    values: Emission[],
+    completedKeys: string[],
+    commitOffset: bigint,
+    began: number,
+  ): void {
+    const name = this.pipeline.name;
+    this.completed!.committedNow(completedKeys);
+    work.floor = commitOffset;
+    this.stats.commits++;
+    this.metrics.commits.inc({ pipeline: name, result: 'committed' });
+    this.metrics.transactionSeconds.observe({ pipeline: name }, (performance.now() - began) / 1000);
+    this.metrics.transactionRecords.observe({ pipeline: name }, values.length);
+    const now = Date.now();
+    const endToEnd = this.metric('e2e', '', () => this.metrics.endToEndSeconds.labels(name));
+    const outcomes = new Map<Emission['outcome'], number>();
+    let degraded = 0;
+    for (const v of values) {
+      this.count(v);
+      outcomes.set(v.outcome, (outcomes.get(v.outcome) ?? 0) + 1);
+      if (v.degraded) degraded++;
+      if (v.eventTime !== undefined && (v.outcome === 'output' || v.outcome === 'review'))
+        endToEnd.observe(Math.max(0, now - v.eventTime) / 1000);
+    }
+    for (const [outcome, n] of outcomes)
+      this.metric('out', outcome, () => this.metrics.recordsOut.labels(name, outcome)).inc(n);
+    if (degraded > 0) this.metrics.degraded.inc({ pipeline: name }, degraded);
   }
 
   private count(v: Emission): void {

@@ -44,7 +44,7 @@ const metrics: PipelineMetrics =
   process.env.BENCH_INSTRUMENTATION === 'none' ? withoutInstrumentation(real) : real;
 
 function withoutInstrumentation(m: PipelineMetrics): PipelineMetrics {
-  const noop = { inc() {}, observe() {}, set() {} };
+  const noop = { inc() {}, observe() {}, set() {}, labels: () => noop };
   return Object.fromEntries(
     Object.entries(m).map(([k, v]) => [k, k === 'registry' || typeof v === 'function' ? v : noop]),
   ) as unknown as PipelineMetrics;
