@@ -96,7 +96,7 @@ for (const s of ['SIGINT', 'SIGTERM'] as const)
   process.once(s, () => {
     say(`bench: ${s}, stopping`);
     killAll();
-    process.exit(130);
+    void (stopStack?.() ?? Promise.resolve()).catch(() => {}).finally(() => process.exit(130));
   });
 
 interface Proc {
@@ -602,7 +602,11 @@ function table(results: Result[]): string {
 async function main(): Promise<void> {
   const started = Date.now();
   say(`bench: ${opts.records} records, ${opts.partitions} partitions, model latencies ${opts.latencies.join(',')} ms, contenders ${opts.contenders.join(',')}, cap ${opts.duration} s`);
-  const status = await new LocalStack().up({ log: (l) => say(`stack: ${l}`) });
+  const local = new LocalStack();
+  const before = await local.status();
+  // the stack is left as found: stopped at the end (also after a failure) when this run started it
+  if (!(before.kafka.up && before.schemaRegistry.up)) stopStack = () => local.down({ log: (l) => say(`stack: ${l}`) });
+  const status = await local.up({ log: (l) => say(`stack: ${l}`) });
   const stack = { brokers: status.kafka.bootstrap.split(','), registryUrl: status.schemaRegistry.url };
   const kafka = createKafka({ brokers: stack.brokers, clientId: 'bench', logLevel: logLevel.ERROR });
   const data = await makeData(stack.registryUrl);
@@ -668,11 +672,17 @@ async function main(): Promise<void> {
     );
 }
 
+let stopStack: (() => Promise<unknown>) | undefined;
+
 main().then(
-  () => process.exit(0),
-  (err: unknown) => {
+  async () => {
+    await stopStack?.();
+    process.exit(0);
+  },
+  async (err: unknown) => {
     say(`bench failed: ${err instanceof Error ? err.message : String(err)}`);
     killAll();
+    await stopStack?.().catch(() => {});
     process.exit(1);
   },
 );
