@@ -16,7 +16,11 @@ export interface OutMessage {
 /** What one finished record leaves to commit. */
 export interface Emission {
   messages: OutMessage[];
-  /** Idempotency key completed by this record (results emitted or deliberately dropped). */
+  /**
+   * Key written to the completed-keys topic with this record's transaction: its idempotency key when
+   * results were emitted or deliberately dropped, its delivery key when it went to the retry topic or
+   * the DLQ.
+   */
   completedKey?: string;
   outcome: 'output' | 'review' | 'drop' | 'duplicate' | 'retry' | 'dlq';
   degraded?: boolean;

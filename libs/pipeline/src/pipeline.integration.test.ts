@@ -387,6 +387,30 @@ describe('pipeline engine (real Kafka, registry and HTTP model)', () => {
     for (let i = 0; i < 100; i++) expect(stub.calls.get(`evt-${5_000 + i}`)).toBe(1);
   });
 
+  it('emits nothing twice for records fetched again below a commit already made (a commit whose answer was lost)', async () => {
+    const topic = await source(1);
+    const events = await encodeAll(
+      topic,
+      LeadV1,
+      Array.from({ length: 20 }, (_, i) => lead(7_000 + i)),
+    );
+    await produce(topic, [...events, { key: 'bad', value: Buffer.from('not avro') }]);
+    const { pipeline, runner } = await startPipeline(topic);
+    await eventually(() => runner.stats.output === 20 && runner.stats.deadLettered === 1, 'first delivery');
+    await runner.stop();
+    // what a new owner sees when the transaction's commit landed but its answer did not: the group's
+    // offset still before the records
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.setOffsets({ groupId: pipeline.resolved.group, topic, partitions: [{ partition: 0, offset: '0' }] });
+    await admin.disconnect();
+    const second = await startPipeline(topic, { pipeline });
+    await eventually(() => second.runner.stats.duplicates === 21, 'the second delivery recognised');
+    expect(second.runner.stats).toMatchObject({ output: 0, deadLettered: 0, retried: 0 });
+    expect(await readTopic(kafka, pipeline.outputs.output.topic, { minWaitMs: 1_000 })).toHaveLength(20);
+    expect(await readTopic(kafka, pipeline.resolved.dlqTopic, { minWaitMs: 1_000 })).toHaveLength(1);
+  });
+
   it('with the model down: uses the fallback marked degraded once the circuit opens', async () => {
     const topic = await source(1);
     stub.options = { down: true };

@@ -721,6 +721,13 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
     const { resolved, name } = this.pipeline;
     const now = Date.now();
     const attempts = (rec.retry?.attempts ?? 0) + 1;
+    // A failure has no idempotency key to dedupe on (poison has none at all), so this delivery's
+    // coordinates stand in: a record fetched again after a commit whose outcome was unknown (a broker
+    // lost mid-commit) is not retried or dead-lettered a second time. A replay is a new record with
+    // new coordinates, so it is never mistaken for one.
+    const deliveryKey = deliveryKeyFor(rec.origin, attempts);
+    if (this.completed!.has(deliveryKey)) return { messages: [], outcome: 'duplicate' };
+    this.completed!.markPending(deliveryKey, rec.work.id);
     const ctx = {
       pipeline: name,
       consumerGroup: resolved.group,
@@ -744,6 +751,7 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
             headers: retryHeaders(original, ctx, now + delay),
           },
         ],
+        completedKey: deliveryKey,
       };
     }
     if (failure.kind !== 'retriable')
@@ -758,6 +766,7 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
           headers: deadLetterHeaders(original, ctx),
         },
       ],
+      completedKey: deliveryKey,
     };
   }
 
@@ -1021,6 +1030,11 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
     );
     work.dueTimer.unref();
   }
+}
+
+/** The completed-keys entry of a failed delivery: where the record came from, and which attempt. */
+export function deliveryKeyFor(origin: Origin, attempt: number): string {
+  return `junction-delivery:${origin.topic}/${origin.partition}/${origin.offset}/${attempt}`;
 }
 
 function isFenced(err: unknown): boolean {
