@@ -58,6 +58,11 @@ export class CompletedKeys {
     }
   }
 
+  /** These keys' transaction turned out rolled back: their records are to be done again. */
+  forget(keys: readonly string[]): void {
+    for (const k of keys) this.committed.delete(k);
+  }
+
   /** The work of `owner` was abandoned (rebalance, aborted transaction): its keys are not done. */
   dropPending(owner: string): void {
     for (const [k, o] of this.pending) if (o === owner) this.pending.delete(k);

@@ -372,6 +372,7 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
 
   /** Fences any previous owner (transactional producer init), then reads the committed offset. */
   private async activate(work: PartitionWork, epoch: number): Promise<void> {
+    let fenced = false;
     for (let attempt = 1; ; attempt++) {
       if (work.epoch !== epoch) return; // a later activation has the partition
       try {
@@ -393,6 +394,7 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
           // offset is read, or the previous owner can still commit what this one will redo.
           await (await producer.transaction()).abort();
           work.producer = producer;
+          fenced = true;
         }
         const admin = this.admin!;
         const offsets = await retryTransient('reading committed offsets', () =>
@@ -400,7 +402,16 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
         );
         const committed = offsets[0]?.partitions.find((p) => p.partition === work.partition)?.offset ?? '-1';
         if (work.epoch !== epoch) return;
-        work.floor = BigInt(committed);
+        const floor = BigInt(committed);
+        if (fenced && floor < work.floor) {
+          const redo = work.rolledBack(floor);
+          this.completed!.forget(redo);
+          this.log.warn(
+            { partition: work.id, committed: committed, acknowledged: work.floor.toString(), redo: redo.length },
+            'transactions acknowledged as committed were rolled back by the broker; their records are done again',
+          );
+        }
+        work.floor = floor;
         work.state = 'active';
         return;
       } catch (err) {
@@ -945,6 +956,7 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
   ): void {
     const name = this.pipeline.name;
     this.completed!.committedNow(completedKeys);
+    work.acknowledge({ commitOffset, completedKeys });
     work.floor = commitOffset;
     this.stats.commits++;
     this.metrics.commits.inc({ pipeline: name, result: 'committed' });
