@@ -85,7 +85,7 @@ it('loses nothing and duplicates nothing when the pipeline process is killed twi
   const serde = new AvroSerde(new RegistryClient({ url: testStack().schemaRegistryUrl }));
   const encoder = await serde.encoder<Lead>(`${topic}-value`, AcceptanceLead);
   const valid = new Set<string>();
-  const producer = kafka.producer();
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   for (let start = 0; start < TOTAL; start += 2_000) {
     const messages = [];

@@ -82,7 +82,8 @@ async function writeDeadLetters(
   size = 200,
   partition?: number,
 ): Promise<void> {
-  const producer = kafka.producer();
+  // idempotent: a send retried on a loaded machine must not write a batch twice (the counts are exact)
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const now = Date.now();
   const per = Math.max(1, Math.floor(500_000 / (size + 500)));
@@ -188,7 +189,7 @@ describe('dead letters: list, show, replay (real Kafka, registry and HTTP model)
     });
     runners.push(runner);
     await runner.start();
-    const producer = kafka.producer();
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     await producer.send({ topic, messages: [...messages, ...poison] });
     await producer.disconnect();

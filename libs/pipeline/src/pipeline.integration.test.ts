@@ -107,7 +107,7 @@ async function produce(
   topic: string,
   messages: { key: string | null; value: Buffer | null; headers?: Record<string, string> }[],
 ) {
-  const producer = kafka.producer();
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   await producer.send({ topic, messages });
   await producer.disconnect();

@@ -31,7 +31,7 @@ beforeAll(async () => {
   source = uniqueTopic('test.order.created.v1');
   dlqTopic = `${source}.test.dlq`;
   await ensureTopics(kafka, [{ topic: source }, { topic: dlqTopic }]);
-  const producer = kafka.producer();
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const now = Date.now();
   await producer.send({

@@ -92,7 +92,7 @@ beforeAll(async () => {
       dead(i, 'CallError', 'call.unavailable', await registry.encode(id, { eventId: `evt-${i}`, amount: i })),
     );
   messages.push(dead(8, 'WireFormatError', 'wire-format', Buffer.from([0xde, 0xad, 0xbe, 0xef, 0x00])));
-  const producer = kafka.producer();
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   // all to partition 0 (then 8 and 9 in partition 1), so the offsets are known
   await producer.send({ topic: dlqTopic, messages: messages.map((m) => ({ ...m, partition: 0 })) });
