@@ -36,7 +36,7 @@ describe('local stack: Kafka', () => {
     const topic = uniqueTopic('smoke.record.produced.v1');
     const groupId = uniqueGroup();
     await ensureTopics(k, [{ topic, partitions: 3 }]);
-    const producer = k.producer();
+    const producer = k.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     await producer.send({
       topic,

@@ -40,7 +40,7 @@ describe('PipelineCounters', () => {
 
     // results before the start are not counted; a source record the pipeline had not processed at the
     // start is (its result, whenever it comes, is counted too)
-    const plain = k.producer();
+    const plain = k.producer({ idempotent: true, maxInFlightRequests: 1 });
     await plain.connect();
     await plain.send({ topic: names.source, messages: [{ key: 'old', value: 'x', partition: 1 }] });
     const tx = k.producer({
