@@ -278,24 +278,11 @@ async function produce(
 
 // ---------- one scenario ----------
 
-/** Creates the topics and waits until every partition has a leader in the metadata the clients read. */
+/** Creates the topics; `ensureTopics` returns once every partition of a topic it created has a leader. */
 async function createTopics(kafka: Kafka, topics: string[]): Promise<void> {
   await retryTransient('creating bench topics', () =>
     ensureTopics(kafka, topics.map((topic) => ({ topic, partitions: opts.partitions }))),
   );
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await retryTransient('waiting for the bench topics', async () => {
-      const meta = await admin.fetchTopicMetadata({ topics });
-      const ready = meta.topics.every(
-        (t) => t.partitions.length === opts.partitions && t.partitions.every((p) => p.leader >= 0),
-      );
-      if (!ready) throw Object.assign(new Error('leaders not elected yet'), { retriable: true });
-    });
-  } finally {
-    await admin.disconnect();
-  }
 }
 
 interface Result {

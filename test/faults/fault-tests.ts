@@ -4,6 +4,7 @@
 // runs against the suite's own Kafka and registry (.local/faults/, ports 19092/18080), never the
 // shared stack.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ScenarioFigures } from './checker';
 import { expectEveryPoisonKind, expectPromiseKept, RSS_BUDGET_BYTES } from './expectations';
 import {
   backlog,
@@ -15,6 +16,7 @@ import {
   poison,
   rebalance,
   registryOutage,
+  type Scenario,
 } from './scenarios';
 import { FaultSuite } from './suite';
 
@@ -37,88 +39,37 @@ export function faultTests(size: 'short' | 'full'): void {
     await suite?.close();
   }, TIMEOUTS[size].close);
 
+  /** One scenario as a test: the promise kept, and whatever else the scenario must show. */
+  const scenario = (s: Scenario, alsoShows?: (f: ScenarioFigures) => void): void => {
+    it(
+      s.title,
+      async () => {
+        const f = await suite.run(s);
+        expectPromiseKept(f);
+        alsoShows?.(f);
+      },
+      SCENARIO_TIMEOUT,
+    );
+  };
+
   describe(`fault injection (${size})`, () => {
-    it(
-      killNine.title,
-      async () => {
-        expectPromiseKept(await suite.run(killNine));
-      },
-      SCENARIO_TIMEOUT,
-    );
-
-    it(
-      rebalance.title,
-      async () => {
-        expectPromiseKept(await suite.run(rebalance));
-      },
-      SCENARIO_TIMEOUT,
-    );
-
-    it(
-      brokerRestart.title,
-      async () => {
-        expectPromiseKept(await suite.run(brokerRestart));
-      },
-      SCENARIO_TIMEOUT,
-    );
-
-    it(
-      modelFaults.title,
-      async () => {
-        const f = await suite.run(modelFaults);
-        expectPromiseKept(f);
-        expect(f.tally.degraded, 'results made by the fallback while the model failed').toBeGreaterThan(0);
-      },
-      SCENARIO_TIMEOUT,
-    );
-
-    it(
-      registryOutage.title,
-      async () => {
-        const f = await suite.run(registryOutage);
-        expectPromiseKept(f);
-        expect(
-          f.notes?.['committed while the registry was down'],
-          'cached schemas keep the flow',
-        ).toBeGreaterThan(0);
-      },
-      SCENARIO_TIMEOUT,
-    );
-
-    it(
-      poison.title,
-      async () => {
-        const f = await suite.run(poison);
-        expectPromiseKept(f);
-        expectEveryPoisonKind(f);
-      },
-      SCENARIO_TIMEOUT,
-    );
-
-    it(
-      backlog.title,
-      async () => {
-        const f = await suite.run(backlog);
-        expectPromiseKept(f);
-        expect(f.peakRssBytes).toBeLessThan(RSS_BUDGET_BYTES);
-      },
-      SCENARIO_TIMEOUT,
-    );
-
-    it(
-      leaderKill.title,
-      async () => {
-        expectPromiseKept(await suite.run(leaderKill));
-      },
-      SCENARIO_TIMEOUT,
-    );
-
-    it(
-      networkCut.title,
-      async () => {
-        expectPromiseKept(await suite.run(networkCut));
-      },
-      SCENARIO_TIMEOUT,
-    );
+    scenario(killNine);
+    scenario(rebalance);
+    scenario(brokerRestart);
+    scenario(modelFaults, (f) => {
+      expect(f.tally.degraded, 'results made by the fallback while the model failed').toBeGreaterThan(0);
+    });
+    scenario(registryOutage, (f) => {
+      expect(
+        f.notes?.['committed while the registry was down'],
+        'cached schemas keep the flow',
+      ).toBeGreaterThan(0);
+    });
+    scenario(poison, expectEveryPoisonKind);
+    scenario(backlog, (f) => {
+      expect(f.peakRssBytes).toBeLessThan(RSS_BUDGET_BYTES);
+    });
+    scenario(leaderKill);
+    scenario(networkCut);
   });
 }

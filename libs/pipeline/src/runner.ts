@@ -407,7 +407,7 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
           const redo = work.rolledBack(floor);
           this.completed!.forget(redo);
           this.log.warn(
-            { partition: work.id, committed: committed, acknowledged: work.floor.toString(), redo: redo.length },
+            { partition: work.id, committed, acknowledged: work.floor.toString(), redo: redo.length },
             'transactions acknowledged as committed were rolled back by the broker; their records are done again',
           );
         }
