@@ -44,6 +44,25 @@ exec "$BIN/node" "$PNPM_JS" "\$@"
 WRAP
 chmod +x "$BIN/pnpm"
 
+# --- native Kafka client ------------------------------------------------------------------------
+# @confluentinc/kafka-javascript (librdkafka) is built from the sources its npm package ships: its
+# prebuilt binaries come from a host outside the npm registry. Linked dynamically against the system's
+# OpenSSL and zlib (TLS and SASL/SCRAM), with the headers of the node in .local/bin (the Node 24
+# package carries include/node). pnpm caches the built package in its store, so this runs once per
+# machine and client version (about 1.5 minutes on 2 cores).
+if [ ! -f /usr/include/openssl/ssl.h ] || [ ! -f /usr/include/zlib.h ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    echo "bootstrap: installing libssl-dev and zlib1g-dev for the native Kafka client"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libssl-dev zlib1g-dev >/dev/null
+  else
+    die "the native Kafka client needs OpenSSL and zlib headers: install libssl-dev and zlib1g-dev (Debian) or openssl-devel and zlib-devel"
+  fi
+fi
+command -v make >/dev/null && command -v g++ >/dev/null || die "the native Kafka client needs make and a C/C++ compiler (Debian: build-essential)"
+NODE_HOME="$(cd "$(dirname "$(readlink -f "$BIN/node")")/.." && pwd)"
+[ -f "$NODE_HOME/include/node/node.h" ] || die "no Node headers under $NODE_HOME/include/node; remove .local/bin/node so setup provisions Node $NODE_MAJOR_WANTED from the npm registry"
+export CKJS_LINKING=dynamic npm_config_nodedir="$NODE_HOME" npm_config_build_from_source=true
+
 # --- workspace dependencies --------------------------------------------------------------------
 export PATH="$BIN:$PATH"
 # pnpm install is quick when nothing changed, so it always runs; CI insists on the lockfile.
