@@ -52,7 +52,10 @@ export function addMessageCommands(program: Command): void {
           autoRegister: false,
         });
         const value = encoder.encode(event);
-        const producer = createKafka({ brokers, clientId: 'junction-cli' }).producer({ idempotent: true, maxInFlightRequests: 1 });
+        const producer = createKafka({ brokers, clientId: 'junction-cli' }).producer({
+          idempotent: true,
+          maxInFlightRequests: 1,
+        });
         await producer.connect();
         const [meta] = await producer.send({ topic, messages: [{ key: opts.key ?? null, value }] });
         await producer.disconnect();

@@ -3,8 +3,11 @@ import type { Command } from 'commander';
 import {
   applyTopics,
   countChanges,
-  fleetTopics,
+  discoverPipelines,
+  planFleet,
   registerSchemas,
+  workspacePlan,
+  workspaceRoot,
   type SchemaChange,
   type TopicChange,
 } from '@junction/fleet-infra';
@@ -47,9 +50,35 @@ function printTopicChanges(changes: TopicChange[], dryRun: boolean): void {
   );
 }
 
-/** `junction topics apply|list`: the fleet's topics as code (infra/topics/src/fleet-topics.ts). */
+/** `junction topics plan|apply|list`: the fleet's topics, derived from the workspace's pipelines. */
 export function addTopicsCommand(program: Command): Command {
-  const topics = program.command('topics').description("the fleet's topics, defined in infra/topics");
+  const topics = program
+    .command('topics')
+    .description("the fleet's topics, derived from the pipelines of services/* (infra/topics)");
+  topics
+    .command('plan')
+    .description(
+      'the pipelines found, the topics and subjects they need; exits 1 naming both sides of every conflict (one group claimed twice, a topic without a schema)',
+    )
+    .option('--json', 'print JSON: {"pipelines","topics","subjects","problems"}')
+    .action(async (opts: { json?: boolean }) => {
+      const root = workspaceRoot();
+      const plan = planFleet(await discoverPipelines(root), { root });
+      if (opts.json) console.log(JSON.stringify(plan));
+      else {
+        for (const p of plan.pipelines) {
+          console.log(`${p.pipeline}  (${p.file}, group ${p.group})`);
+          console.log(`  source   ${p.source}`);
+          for (const [role, topic] of Object.entries(p.outputs)) console.log(`  ${role.padEnd(8)} ${topic}`);
+          console.log(`  retry    ${p.retry}\n  dlq      ${p.dlq}\n  keys     ${p.completed}`);
+        }
+        console.log(`${plan.topics.length} topics, ${Object.keys(plan.subjects).length} subjects`);
+      }
+      if (plan.problems.length) {
+        for (const problem of plan.problems) console.error(`junction: ${problem}`);
+        process.exitCode = 1;
+      }
+    });
   topics
     .command('apply')
     .description(
@@ -61,7 +90,8 @@ export function addTopicsCommand(program: Command): Command {
     .action(async (opts: { dryRun?: boolean; json?: boolean; brokers?: string[] }) => {
       const brokers = await reachableBrokers(opts);
       const dryRun = opts.dryRun ?? false;
-      const changes = await applyTopics(createKafka({ brokers, clientId: 'junction-cli' }), fleetTopics(), {
+      const { topics: specs } = await workspacePlan();
+      const changes = await applyTopics(createKafka({ brokers, clientId: 'junction-cli' }), specs, {
         dryRun,
       });
       if (opts.json) console.log(JSON.stringify({ dryRun, changes }));
@@ -77,7 +107,7 @@ export function addTopicsCommand(program: Command): Command {
     .option('--json', 'print JSON: [{"topic","partitions","config","state","detail"}]')
     .addOption(brokersOption())
     .action(async (opts: { json?: boolean; brokers?: string[] }) => {
-      const specs = fleetTopics();
+      const { topics: specs } = await workspacePlan();
       const brokers = await reachableBrokers(opts);
       const changes = await applyTopics(createKafka({ brokers, clientId: 'junction-cli' }), specs, {
         dryRun: true,
