@@ -7,6 +7,7 @@ import { addDemoCommand } from './commands/demo';
 import { addDlqCommand } from './commands/dlq';
 import { addFleetCommands } from './commands/fleet';
 import { addMessageCommands } from './commands/messages';
+import { addNewCommand } from './commands/new';
 import { addSimulateCommand } from './commands/simulate';
 import { addStackCommand } from './commands/stack';
 import { addSchemasCommand, addTopicsCommand } from './commands/topics';
@@ -30,6 +31,7 @@ addSimulateCommand(program);
 addTopicsCommand(program);
 addSchemasCommand(program);
 addDlqCommand(program);
+addNewCommand(program);
 
 try {
   await program.parseAsync(process.argv);
