@@ -76,7 +76,7 @@ export function addNewCommand(program: Command): void {
       console.log(`next:
   edit the schemas' TODOs and the pipeline's request/result mapping (services/${name}/src/${name}.pipeline.ts)
   pnpm install                      # links the new service into the workspace
-  pnpm vitest run services/${name}  # its unit test, no stack needed
+  JUNCTION_TEST_STACK=none pnpm vitest run services/${name}   # its unit test, no stack needed
   pnpm junction topics plan         # the topics and subjects it adds
   ${variable}=http://... pnpm junction up`);
     });
