@@ -48,3 +48,15 @@ export {
   type SchemaChange,
   type RegisterOptions,
 } from './register-schemas';
+export {
+  checkAgainstLock,
+  compatibilityProblems,
+  releaseSchemas,
+  readLock,
+  SchemaCompatibilityError,
+  LOCK_FILE,
+  type Compatibility,
+  type CompatProblem,
+  type ReleasedSchema,
+  type SchemaLock,
+} from './schema-compat';

@@ -5,7 +5,9 @@ import {
   countChanges,
   discoverPipelines,
   planFleet,
+  LOCK_FILE,
   registerSchemas,
+  releaseSchemas,
   workspacePlan,
   workspaceRoot,
   type SchemaChange,
@@ -177,6 +179,18 @@ export function addSchemasCommand(program: Command): Command {
     .option('--json', 'print the report as JSON')
     .addOption(registryOption())
     .action((opts: { dir?: string; registry?: string; json?: boolean }) => run(opts, false));
+  schemas
+    .command('release')
+    .description(
+      `check every schema against its released version (schemas/${LOCK_FILE}), then record the changed and new ones as released; exits 1 naming subject, field and rule of a break`,
+    )
+    .option('--dir <dir>', 'folder of .avsc files (default: schemas/)')
+    .action((opts: { dir?: string }) => {
+      const dir = opts.dir ? resolve(opts.dir) : join(repoRoot(), 'schemas');
+      const { released, unchanged } = releaseSchemas(dir);
+      for (const s of released) console.log(`released   ${s}`);
+      console.log(`${released.length} released, ${unchanged.length} unchanged (${join(dir, LOCK_FILE)})`);
+    });
   schemas
     .command('check')
     .description('check every schema for compatibility with its subject; register nothing')
