@@ -3,6 +3,7 @@
 // bad flag or value); 3 `status` found something down.
 import { Command, CommanderError } from 'commander';
 import { StackError } from '@junction/local-stack';
+import { addAsyncApiCommand } from './commands/asyncapi';
 import { addDemoCommand } from './commands/demo';
 import { addDlqCommand } from './commands/dlq';
 import { addFleetCommands } from './commands/fleet';
@@ -32,6 +33,7 @@ addTopicsCommand(program);
 addSchemasCommand(program);
 addDlqCommand(program);
 addNewCommand(program);
+addAsyncApiCommand(program);
 
 try {
   await program.parseAsync(process.argv);
