@@ -2,7 +2,7 @@
 // for a fresh domain, the mapping filled in, the types generated, and the new pipeline scoring events
 // into its output and review topics. Everything it writes is under services/<name>/ and
 // schemas/<domain>/ (removed again at the end); the test checks that nothing else changed.
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -12,9 +12,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isPipeline, registerSchemas, type FleetPlan, workspaceRoot } from '@junction/fleet-infra';
+import { registerSchemas, type FleetPlan, workspaceRoot } from '@junction/fleet-infra';
 import { createKafka, ensureTopics } from '@junction/kafka';
-import { PipelineRunner, type Pipeline } from '@junction/pipeline';
 import { AvroSerde, parseAvroSchema, RegistryClient } from '@junction/schemas';
 import { readTopic, testStack } from '@junction/testing';
 
@@ -37,12 +36,16 @@ const gitStatus = async () =>
     .sort();
 
 const created: string[] = [];
-let runner: PipelineRunner<unknown, unknown, unknown, unknown> | undefined;
+let service: ChildProcess | undefined;
 let model: Server | undefined;
 let before: string[] = [];
 
 afterAll(async () => {
-  await runner?.stop();
+  if (service && service.exitCode === null) {
+    const exited = new Promise((ok) => service!.once('exit', ok));
+    service.kill('SIGTERM');
+    await exited;
+  }
   model?.close();
   if (created.length) {
     const admin = createKafka({ brokers: testStack().brokers, clientId: 'new-integration-test' }).admin();
@@ -160,14 +163,20 @@ describe('junction new integration', () => {
     await new Promise<void>((ok) => model!.listen(0, '127.0.0.1', ok));
     const modelVariable = `${name.toUpperCase().replace(/-/g, '_')}_MODEL_URL`;
 
-    const mod = (await import(pathToFileURL(pipelineFile).href)) as Record<string, unknown>;
-    const pipeline = Object.values(mod).find(isPipeline) as Pipeline;
-    runner = new PipelineRunner(pipeline, {
-      brokers,
-      schemaRegistryUrl,
-      env: { [modelVariable]: `http://127.0.0.1:${(model.address() as AddressInfo).port}` },
+    // the service as `junction up` starts it (its own process: it loads the freshly generated types)
+    service = spawn(process.execPath, ['--import', tsx, join(root, 'services', name, 'src', 'main.ts')], {
+      cwd: join(root, 'services', name),
+      env: {
+        ...process.env,
+        KAFKA_BROKERS: brokers.join(','),
+        SCHEMA_REGISTRY_URL: schemaRegistryUrl,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        [modelVariable]: `http://127.0.0.1:${(model.address() as AddressInfo).port}`,
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
     });
-    await runner.start();
 
     const registry = new RegistryClient({ url: schemaRegistryUrl });
     const encoder = await new AvroSerde(registry).encoder(
@@ -191,7 +200,7 @@ describe('junction new integration', () => {
     });
     await producer.disconnect();
 
-    const flagged = await readTopic(kafka, topics.output, { expected: 9 });
+    const flagged = await readTopic(kafka, topics.output, { expected: 9, timeoutMs: 60_000 });
     const review = await readTopic(kafka, topics.review, { expected: 3 });
     const decode = async (value: Buffer | null) =>
       parseAvroSchema((await registry.getSchemaById(value!.readInt32BE(1))).schema).fromBuffer(
