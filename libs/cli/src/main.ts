@@ -3,10 +3,12 @@
 // bad flag or value); 3 `status` found something down.
 import { Command, CommanderError } from 'commander';
 import { StackError } from '@junction/local-stack';
+import { addAsyncApiCommand } from './commands/asyncapi';
 import { addDemoCommand } from './commands/demo';
 import { addDlqCommand } from './commands/dlq';
 import { addFleetCommands } from './commands/fleet';
 import { addMessageCommands } from './commands/messages';
+import { addNewCommand } from './commands/new';
 import { addSimulateCommand } from './commands/simulate';
 import { addStackCommand } from './commands/stack';
 import { addSchemasCommand, addTopicsCommand } from './commands/topics';
@@ -30,6 +32,8 @@ addSimulateCommand(program);
 addTopicsCommand(program);
 addSchemasCommand(program);
 addDlqCommand(program);
+addNewCommand(program);
+addAsyncApiCommand(program);
 
 try {
   await program.parseAsync(process.argv);
