@@ -368,6 +368,8 @@ interface Result {
   p99Ms: number;
   peakRssMb: number;
   cpuSeconds: number;
+  /** CPU seconds of the model server in the same run: what one HTTP request per record costs it. */
+  modelCpuSeconds: number;
   produceMs: number;
   wallMs: number;
 }
@@ -520,6 +522,7 @@ async function scenario(
     await sleep(1_000);
     const wallMs = Date.now() - t0;
     const uses = procs.map((q) => usage(q.child.pid!));
+    const modelCpuSeconds = usage(model.child.pid!).cpuSeconds;
     const use = { peakRssMb: uses.reduce((a, u) => a + u.peakRssMb, 0), cpuSeconds: round(uses.reduce((a, u) => a + u.cpuSeconds, 0), 2) };
     const first = Math.min(...procs.map((q) => Number(q.events.get('first-consume')?.at ?? Infinity)), Infinity);
     const lastResult = resultTs.reduce((a, b) => (b > a ? b : a), 0);
@@ -542,10 +545,11 @@ async function scenario(
       p50Ms: round(percentile(sorted, 0.5)),
       p99Ms: round(percentile(sorted, 0.99)),
       ...use,
+      modelCpuSeconds,
       produceMs: produced.ms,
       wallMs,
     };
-    say(`  ${label}: ${r.results} results${capped ? ` (capped at ${opts.duration} s)` : ''}, ${r.eventsPerSec} ev/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, RSS ${r.peakRssMb} MB, CPU ${r.cpuSeconds} s, missing ${r.missing}, duplicated ${r.duplicated}`);
+    say(`  ${label}: ${r.results} results${capped ? ` (capped at ${opts.duration} s)` : ''}, ${r.eventsPerSec} ev/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, RSS ${r.peakRssMb} MB, CPU ${r.cpuSeconds} s (model server ${r.modelCpuSeconds} s), missing ${r.missing}, duplicated ${r.duplicated}`);
     return r;
   } finally {
     await collector.disconnect().catch(() => {});
