@@ -8,8 +8,11 @@
  * commit marker, which is never delivered, so the end is often one past the last record seen.
  */
 import { randomBytes } from 'node:crypto';
-import { KafkaConsumer, type LibrdKafkaError, type Message } from '@confluentinc/kafka-javascript';
+import rdkafka, { type LibrdKafkaError, type Message } from '@confluentinc/kafka-javascript';
 import type { KafkaConnection } from './client';
+
+// a CommonJS package whose exports Node's ESM loader cannot see by name
+const { KafkaConsumer } = rdkafka;
 
 export interface PartitionRecord {
   key: string;
@@ -21,7 +24,7 @@ export interface PartitionRecord {
 export interface PartitionReaderOptions {
   /** Reads running at once (each holds a client and its fetch queue); more wait. Default 3. */
   concurrency?: number;
-  /** librdkafka's fetch queue per read, KiB (bounds memory). Default 16384. */
+  /** librdkafka's fetch queue per read, KiB (bounds memory). Default 4096. */
   queueKiB?: number;
   /** Records per delivered batch. Default 2000. */
   batch?: number;
@@ -92,7 +95,8 @@ export class PartitionReader {
         'enable.auto.offset.store': false,
         'isolation.level': 'read_committed',
         'enable.partition.eof': true,
-        'queued.max.messages.kbytes': this.options.queueKiB ?? 16_384,
+        'queued.max.messages.kbytes': this.options.queueKiB ?? 4096,
+        'queued.min.messages': 10_000,
         'fetch.wait.max.ms': 100,
       },
       // below the log start (compacted or expired away): start from the earliest there is

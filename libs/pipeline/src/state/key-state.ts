@@ -119,6 +119,7 @@ export class KeyState {
       log?.('idempotency store unreadable; restoring it from the changelog in full', { partition, reason }),
     );
     try {
+      store.setCacheKiB(this.options.restoreCacheKiB ?? 16_384);
       let from = store.checkpoint();
       if (from === undefined) store.clear();
       let records = 0;
@@ -162,6 +163,7 @@ export class KeyState {
       }
       // the end may lie past the last record (a commit marker): the next restore starts there
       store.apply([], end);
+      store.setCacheKiB(this.options.cacheKiB ?? 4096);
       from = start;
       const keys = new OwnedPartition(partition, store, end, windowMs, this.now);
       keys.expire();

@@ -28,6 +28,8 @@ export interface KeyStateOptions {
   log?: (msg: string, fields?: Record<string, unknown>) => void;
   /** SQLite page cache per open partition store, in KiB (default 4096). */
   cacheKiB?: number;
+  /** The same while a partition restores (inserts in key order are random). Default 16384. */
+  restoreCacheKiB?: number;
   /** Clock, for tests. */
   now?: () => number;
 }
