@@ -9,7 +9,7 @@ import { H, headerNumber, headerText } from '@junction/pipeline';
 import { parseAvroSchema, parseWireFormat, RegistryClient } from '@junction/schemas';
 import { displayHeaders, matches, text, type DlqFilters } from './filters';
 import { ensureLedger, ledgerKey, readLedger, REPLAY_LEDGER_TOPIC } from './ledger';
-import { partitionOffsets, readToEnd, type RawRecord } from './reader';
+import { partitionOffsets, readToEnd, type RawRecord, type ReadOptions } from './reader';
 import { TokenBucket } from './token-bucket';
 
 export class DlqError extends Error {
@@ -118,6 +118,8 @@ export interface ReplayResult {
   durationMs: number;
   /** Replay records per second (sending and committing, after the DLQ and ledger were read). */
   ratePerSec: number;
+  /** Most records the replay held at once waiting to be sent (at most the send chunk); 0 when nothing was sent. */
+  bufferedHighWater: number;
 }
 
 function toDlqRecord(r: RawRecord): DlqRecord {
@@ -252,19 +254,25 @@ export class DeadLetters {
     topic: string,
     filters: DlqFilters,
     each: (r: DlqRecord) => void | 'stop' | Promise<void | 'stop'>,
+    read: Pick<ReadOptions, 'ends' | 'maxBytes'> = {},
   ): Promise<{ complete: boolean }> {
     await this.requireDlqTopic(topic);
     let stop = false;
-    const res = await readToEnd(this.kafka, [topic], async (records) => {
-      for (const r of records) {
-        if (!matches(filters, r)) continue;
-        if ((await each(toDlqRecord(r))) === 'stop') {
-          stop = true;
-          return 'stop';
+    const res = await readToEnd(
+      this.kafka,
+      [topic],
+      async (records) => {
+        for (const r of records) {
+          if (!matches(filters, r)) continue;
+          if ((await each(toDlqRecord(r))) === 'stop') {
+            stop = true;
+            return 'stop';
+          }
         }
-      }
-      return undefined;
-    });
+        return undefined;
+      },
+      read,
+    );
     if (!res.complete && !stop)
       throw new DlqError(
         `could not read to the end of ${res.stalledAt?.join(', ')} (an open transaction?)`,
@@ -465,6 +473,11 @@ export class DeadLetters {
     }
   }
 
+  /**
+   * Two reads of the DLQ, both to the end offsets it had when the replay began: the first counts
+   * (the plan: totals, targets, and the check that every target exists, before anything is sent),
+   * the second sends in chunks as it reads, so memory holds one chunk, not the whole replay.
+   */
   private async replayWith(
     dlqTopic: string,
     filters: DlqFilters,
@@ -476,59 +489,74 @@ export class DeadLetters {
     const to = options.to ?? 'original';
     const limit = options.limit ?? Infinity;
     const ledger = await this.ledgerEntries(dlqTopic);
+    const ends = new Map<string, bigint>();
+    for (const p of (await partitionOffsets(this.kafka, [dlqTopic])).get(dlqTopic) ?? [])
+      ends.set(`${dlqTopic}:${p.partition}`, p.high);
 
-    const plan: { target: string; ref: string; message: Message; size: number }[] = [];
-    let matched = 0;
-    let skippedAlreadyReplayed = 0;
-    let skippedNoTarget = 0;
-    const targets: Record<string, number> = {};
-    if (limit > 0)
-      await this.scan(dlqTopic, filters, (r) => {
-        matched++;
-        const ref = ledgerKey(dlqTopic, r.partition, r.offset);
-        if (ledger.has(ref)) {
-          skippedAlreadyReplayed++;
-          return undefined;
-        }
-        const target = to === 'original' ? r.originalTopic : to;
-        if (!target) {
-          skippedNoTarget++;
-          return undefined;
-        }
-        targets[target] = (targets[target] ?? 0) + 1;
-        const headers = replayHeaders(r.headers, ref);
-        plan.push({
-          target,
-          ref,
-          message: { key: r.key, value: r.value, headers },
-          size: recordSize(r.key, r.value, headers) + ref.length + 100,
-        });
-        return plan.length >= limit ? 'stop' : undefined;
-      });
+    /** One read of the DLQ deciding, per record, skip or replay; `replay` may wait (backpressure). */
+    const pass = async (replay: (r: DlqRecord, target: string, ref: string) => void | Promise<void>) => {
+      const counts = { matched: 0, planned: 0, skippedAlreadyReplayed: 0, skippedNoTarget: 0 };
+      const targets: Record<string, number> = {};
+      if (limit > 0)
+        await this.scan(
+          dlqTopic,
+          filters,
+          async (r) => {
+            counts.matched++;
+            const ref = ledgerKey(dlqTopic, r.partition, r.offset);
+            if (ledger.has(ref)) {
+              counts.skippedAlreadyReplayed++;
+              return undefined;
+            }
+            const target = to === 'original' ? r.originalTopic : to;
+            if (!target) {
+              counts.skippedNoTarget++;
+              return undefined;
+            }
+            targets[target] = (targets[target] ?? 0) + 1;
+            counts.planned++;
+            await replay(r, target, ref);
+            return counts.planned >= limit ? 'stop' : undefined;
+          },
+          { ends, maxBytes: REPLAY_FETCH_BYTES },
+        );
+      return { ...counts, targets };
+    };
 
+    const plan = await pass(() => {});
     const existing = new Set(await this.allTopics());
-    const missing = Object.keys(targets).filter((t) => !existing.has(t));
+    const missing = Object.keys(plan.targets).filter((t) => !existing.has(t));
     if (missing.length)
       throw new DlqError(
         `the target topic${missing.length > 1 ? 's' : ''} ${missing.join(', ')} do${missing.length > 1 ? '' : 'es'} not exist; expected --to original or an existing topic.`,
         'unknown-target',
       );
-    options.onPlan?.({ total: plan.length, skippedAlreadyReplayed, targets });
-    const result = (replayed: number, sendStart: number): ReplayResult => {
+    options.onPlan?.({
+      total: plan.planned,
+      skippedAlreadyReplayed: plan.skippedAlreadyReplayed,
+      targets: plan.targets,
+    });
+    const result = (
+      counts: typeof plan,
+      replayed: number,
+      sendStart: number,
+      bufferedHighWater = 0,
+    ): ReplayResult => {
       const now = performance.now();
       return {
         dlqTopic,
-        matched,
+        matched: counts.matched,
         replayed,
-        skippedAlreadyReplayed,
-        skippedNoTarget,
-        targets,
+        skippedAlreadyReplayed: counts.skippedAlreadyReplayed,
+        skippedNoTarget: counts.skippedNoTarget,
+        targets: counts.targets,
         dryRun: !!options.dryRun,
         durationMs: Math.round(now - started),
         ratePerSec: replayed ? Math.round(replayed / Math.max(0.001, (now - sendStart) / 1000)) : 0,
+        bufferedHighWater,
       };
     };
-    if (!producer || plan.length === 0) return result(0, performance.now());
+    if (!producer || plan.planned === 0) return result(plan, 0, performance.now());
 
     const batchSize = options.batchSize ?? 500;
     const chunk = options.ratePerSec
@@ -539,30 +567,40 @@ export class DeadLetters {
     const sendStart = performance.now();
     let sent = 0;
     let committed = 0;
+    let highWater = 0;
     const progress = () =>
       options.onProgress?.({
-        total: plan.length,
+        total: plan.planned,
         sent,
         committed,
         elapsedMs: Math.round(performance.now() - sendStart),
       });
     let txn = firstTxn!;
+    let txnOpen = true;
     let txnStarted = performance.now();
     let inTxn = 0;
-    for (let i = 0; i < plan.length;) {
-      // at most `chunk` records and about MAX_SEND_BYTES per send: one record batch per partition must
-      // stay under the broker's message.max.bytes (1 MiB by default)
-      let end = i;
-      let bytes = 0;
-      while (end < plan.length && end - i < chunk) {
-        const size = plan[end]!.size;
-        if (end > i && bytes + size > MAX_SEND_BYTES) break;
-        bytes += size;
-        end++;
-      }
-      const slice = plan.slice(i, end);
-      i = end;
+    let buffer: { target: string; ref: string; message: Message }[] = [];
+    let bufferBytes = 0;
+
+    const commit = async () => {
+      await txn.commit();
+      txnOpen = false;
+      committed += inTxn;
+      inTxn = 0;
+    };
+    // one send: at most `chunk` records and about MAX_SEND_BYTES (one record batch per partition must
+    // stay under the broker's message.max.bytes, 1 MiB by default)
+    const flush = async () => {
+      if (buffer.length === 0) return;
+      const slice = buffer;
+      buffer = [];
+      bufferBytes = 0;
       if (bucket) await bucket.take(slice.length);
+      if (!txnOpen) {
+        txn = await producer.transaction();
+        txnOpen = true;
+        txnStarted = performance.now();
+      }
       const byTopic = new Map<string, Message[]>();
       const replayedAt = new Date().toISOString();
       for (const p of slice) {
@@ -585,19 +623,23 @@ export class DeadLetters {
       });
       sent += slice.length;
       inTxn += slice.length;
-      const last = i >= plan.length;
-      if (last || inTxn >= 20_000 || performance.now() - txnStarted >= 1_000) {
-        await txn.commit();
-        committed += inTxn;
-        inTxn = 0;
-        if (!last) {
-          txn = await producer!.transaction();
-          txnStarted = performance.now();
-        }
-      }
+      if (inTxn >= 20_000 || performance.now() - txnStarted >= 1_000) await commit();
       progress();
-    }
-    return result(committed, sendStart);
+    };
+
+    const done = await pass(async (r, target, ref) => {
+      const headers = replayHeaders(r.headers, ref);
+      const size = recordSize(r.key, r.value, headers) + ref.length + 100;
+      if (buffer.length > 0 && bufferBytes + size > MAX_SEND_BYTES) await flush();
+      buffer.push({ target, ref, message: { key: r.key, value: r.value, headers } });
+      bufferBytes += size;
+      highWater = Math.max(highWater, buffer.length);
+      if (buffer.length >= chunk) await flush();
+    });
+    await flush();
+    if (txnOpen && inTxn > 0) await commit();
+    progress();
+    return result(done, committed, sendStart, highWater);
   }
 
   private async allTopics(): Promise<string[]> {
@@ -613,6 +655,8 @@ export class DeadLetters {
 
 /** Bytes per produce request, over all its records (and their ledger records). */
 const MAX_SEND_BYTES = 512 * 1024;
+/** Fetch size of a replay's reads: with the send chunk, what a replay holds in memory at once. */
+const REPLAY_FETCH_BYTES = 4 * 1024 * 1024;
 
 function recordSize(key: Buffer | null, value: Buffer | null, headers: IHeaders): number {
   let n = 20 + (key?.length ?? 0) + (value?.length ?? 0);

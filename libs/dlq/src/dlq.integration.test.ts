@@ -333,6 +333,27 @@ describe('dead letters: list, show, replay (real Kafka, registry and HTTP model)
     expect(new Set(mine.map((r) => r.key!.toString())).size).toBe(COUNT);
     expect(mine.some((r) => r.key!.toString() === ledgerKey(dlqTopic, 0, '0'))).toBe(true);
   }, 180_000);
+  it('streams: a replay of many records holds at most one send chunk of them at a time', async () => {
+    const dlqTopic = `${uniqueTopic('test.dlqstream.created.v1')}.stream.dlq`;
+    const target = uniqueTopic('test.dlqstream.target.v1');
+    await ensureTopics(kafka, [
+      { topic: dlqTopic, partitions: 3 },
+      { topic: target, partitions: 3 },
+    ]);
+    const COUNT = 10_000;
+    await writeDeadLetters(dlqTopic, target, COUNT);
+    const seen: number[] = [];
+    const result = await dlq.replay(dlqTopic, {}, { batchSize: 100, onProgress: (p) => seen.push(p.sent) });
+    expect(result).toMatchObject({ replayed: COUNT, targets: { [target]: COUNT } });
+    expect(result.bufferedHighWater).toBeGreaterThan(0);
+    expect(result.bufferedHighWater).toBeLessThanOrEqual(100);
+    // sent as it was read: progress in chunks, ending at the total
+    expect(seen.length).toBeGreaterThanOrEqual(COUNT / 100);
+    expect(seen.at(-1)).toBe(COUNT);
+    expect(await readTopic(kafka, target, { expected: COUNT, timeoutMs: 60_000 })).toHaveLength(COUNT);
+    expect(await dlq.replay(dlqTopic, {})).toMatchObject({ replayed: 0, skippedAlreadyReplayed: COUNT });
+  }, 120_000);
+
   it('splits sends by size: 300 records of 20 KB to one partition replay in full', async () => {
     const dlqTopic = `${uniqueTopic('test.dlqbig.created.v1')}.big.dlq`;
     const target = uniqueTopic('test.dlqbig.target.v1');

@@ -33,20 +33,26 @@ export async function readLedger(
 ): Promise<Map<string, LedgerEntry>> {
   const prefix = `${dlqTopic}:`;
   const entries = new Map<string, LedgerEntry>();
-  const res = await readToEnd(kafka, [topic], (records) => {
-    for (const r of records) {
-      const key = r.key?.toString('utf8');
-      if (!key?.startsWith(prefix)) continue;
-      if (r.value === null) entries.delete(key);
-      else {
-        try {
-          entries.set(key, JSON.parse(r.value.toString('utf8')) as LedgerEntry);
-        } catch {
-          entries.set(key, { replayedAt: '', target: '', by: '' });
+  const res = await readToEnd(
+    kafka,
+    [topic],
+    (records) => {
+      for (const r of records) {
+        const key = r.key?.toString('utf8');
+        if (!key?.startsWith(prefix)) continue;
+        if (r.value === null) entries.delete(key);
+        else {
+          try {
+            entries.set(key, JSON.parse(r.value.toString('utf8')) as LedgerEntry);
+          } catch {
+            entries.set(key, { replayedAt: '', target: '', by: '' });
+          }
         }
       }
-    }
-  });
+    },
+    // small fetches: the ledger holds every replay ever made, and only this topic's entries are kept
+    { maxBytes: 4 * 1024 * 1024 },
+  );
   if (!res.complete)
     throw new Error(
       `could not read the replay ledger ${topic} to its end (an open transaction? partitions ${res.stalledAt?.join(', ')})`,

@@ -23,6 +23,10 @@ export interface ReadOptions {
   /** Give up when nothing moves for this long (an open transaction holds read_committed back). Default 10 s. */
   stallMs?: number;
   clientId?: string;
+  /** Read each partition up to these offsets (`<topic>:<partition>` → end) instead of its end now. */
+  ends?: Map<string, bigint>;
+  /** Bytes per fetch (kafkajs `maxBytes`, and a quarter of it per partition). Default 50 MiB. */
+  maxBytes?: number;
 }
 
 export interface ReadResult {
@@ -75,8 +79,9 @@ export async function readToEnd(
         options.seek && options.seek.topic === topic && options.seek.partition === p.partition
           ? BigInt(options.seek.offset)
           : p.low;
-      if (p.high > start) {
-        target.set(id, p.high);
+      const end = options.ends?.get(id) ?? (options.ends ? start : p.high);
+      if (end > start) {
+        target.set(id, end);
         position.set(id, start);
       }
     }
@@ -87,11 +92,13 @@ export async function readToEnd(
     groupId: `junction-dlq-reader-${process.pid}-${randomBytes(4).toString('hex')}`,
     readUncommitted: false,
     maxWaitTimeInMs: 100,
-    maxBytes: 50 * 1024 * 1024,
-    maxBytesPerPartition: 8 * 1024 * 1024,
+    maxBytes: options.maxBytes ?? 50 * 1024 * 1024,
+    maxBytesPerPartition: options.maxBytes ? Math.ceil(options.maxBytes / 4) : 8 * 1024 * 1024,
   });
   let stopped = false;
   let last = Date.now();
+  let busy = false;
+  let failure: { err: unknown } | undefined;
   const remaining = () => [...target].filter(([id, end]) => (position.get(id) ?? 0n) < end).map(([id]) => id);
   let finished: () => void = () => {};
   const done = new Promise<void>((r) => (finished = r));
@@ -134,9 +141,26 @@ export async function readToEnd(
           });
         }
         last = Date.now();
-        if (records.length && (await onBatch(records)) === 'stop') {
-          stopped = true;
-          finished();
+        if (records.length) {
+          // a callback that takes its time (a paced replay sends as it reads) is neither a stall nor
+          // a reason for the group to drop this consumer
+          busy = true;
+          const beat = setInterval(() => void heartbeat().catch(() => {}), 3_000);
+          try {
+            if ((await onBatch(records)) === 'stop') {
+              stopped = true;
+              finished();
+            }
+          } catch (err) {
+            // the callback's own failure (a fenced replay) is the read's result, not a stall
+            failure = { err };
+            stopped = true;
+            finished();
+          } finally {
+            clearInterval(beat);
+            busy = false;
+            last = Date.now();
+          }
         }
         await heartbeat();
       },
@@ -152,7 +176,7 @@ export async function readToEnd(
       done,
       (async () => {
         while (remaining().length > 0 && !stopped) {
-          if (Date.now() - last > stallMs) return;
+          if (!busy && Date.now() - last > stallMs) return;
           await new Promise((r) => setTimeout(r, 50));
         }
       })(),
@@ -160,6 +184,7 @@ export async function readToEnd(
   } finally {
     await consumer.disconnect().catch(() => {});
   }
+  if (failure) throw failure.err;
   const left = remaining();
   return stopped || left.length
     ? { complete: false, ...(left.length && !stopped ? { stalledAt: left } : {}) }

@@ -11,3 +11,4 @@ export { createKafka, type KafkaConnection } from './client';
 export { ensureTopics, type TopicSpec } from './topics';
 export { retryTransient } from './retry';
 export { kafkaLogCreator, type KafkaLogSink } from './log';
+export { PartitionReader, type PartitionReaderOptions, type PartitionRecord } from './partition-reader';

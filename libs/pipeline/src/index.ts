@@ -64,3 +64,12 @@ export {
 } from './topic-names';
 export { OffsetWatermark } from './offset-watermark';
 export { KeyScheduler } from './key-scheduler';
+export {
+  KeyState,
+  defaultStateDir,
+  type ChangelogRecord,
+  type ChangelogSource,
+  type KeyStateOptions,
+  type PartitionKeys,
+  type RestoreStats,
+} from './state';
