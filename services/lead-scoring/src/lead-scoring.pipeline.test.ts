@@ -61,6 +61,9 @@ describe('lead-scoring pipeline', () => {
     const broken = { ...lead, contact: { ...lead.contact, email: 'not-an-email' } };
     const failing = leadScoring.quality!.map((r) => r.check(broken, Date.now())).filter(Boolean);
     expect(failing).toHaveLength(1);
+    // contact.email is pii in crm.lead.created.v1: the reason (a DLQ header, a log field) names the rule, not the address.
+    expect(failing[0]).toMatch(/^contact\.email must match .*value withheld: pii/);
+    expect(failing[0]).not.toContain('not-an-email');
     const negative = { ...lead, company: { ...lead.company, employees: -1 } };
     expect(leadScoring.quality!.map((r) => r.check(negative, Date.now())).filter(Boolean)).toHaveLength(1);
   });
