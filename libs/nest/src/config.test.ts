@@ -28,7 +28,7 @@ describe('loadJunctionConfig', () => {
       kafka: { brokers: ['127.0.0.1:9092', 'kafka-2.internal:9093'], securityProtocol: 'PLAINTEXT' },
       schemaRegistryUrl: 'http://127.0.0.1:8080/apis/ccompat/v7',
       httpPort: 3000,
-      httpHost: '0.0.0.0',
+      httpHost: '127.0.0.1',
       logLevel: 'info',
       shutdownTimeoutMs: 20_000,
     });

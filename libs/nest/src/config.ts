@@ -21,7 +21,10 @@ export interface JunctionConfig {
   schemaRegistryUrl: string;
   /** `PORT` (default 3000; 0 = any free port). */
   httpPort: number;
-  /** `HOST` (default 0.0.0.0). */
+  /**
+   * `HOST` (default 127.0.0.1): loopback, so a service on a developer machine (with its unauthenticated
+   * `/metrics` and health) is not reachable from the network; a container sets 0.0.0.0.
+   */
   httpHost: string;
   /** `LOG_LEVEL` (default info). */
   logLevel: LogLevel;
@@ -108,7 +111,7 @@ function httpUrl(value: string): string | undefined {
 const schema = z.object({
   SCHEMA_REGISTRY_URL: required(REGISTRY_EXPECTED, httpUrl),
   PORT: optional(3000, PORT_EXPECTED, (v) => wholeNumber(v, 65535)),
-  HOST: optional('0.0.0.0', HOST_EXPECTED, (v) => (/^\S+$/.test(v) ? v : undefined)),
+  HOST: optional('127.0.0.1', HOST_EXPECTED, (v) => (/^\S+$/.test(v) ? v : undefined)),
   LOG_LEVEL: optional<LogLevel>('info', LEVEL_EXPECTED, (v) => LOG_LEVELS.find((l) => l === v.toLowerCase())),
   SHUTDOWN_TIMEOUT_MS: optional(20_000, TIMEOUT_EXPECTED, (v) => wholeNumber(v)),
   SERVICE_NAME: optional<string | undefined>(undefined, NAME_EXPECTED, (v) =>
@@ -120,7 +123,7 @@ const schema = z.object({
  * Reads and checks the service settings. Throws a `ConfigError` listing every bad or missing setting.
  *
  * Required: `KAFKA_BROKERS`, `SCHEMA_REGISTRY_URL`. Optional: the Kafka security settings
- * (see `kafkaSettingsFromEnv` in @junction/kafka), `PORT` (3000), `HOST` (0.0.0.0),
+ * (see `kafkaSettingsFromEnv` in @junction/kafka), `PORT` (3000), `HOST` (127.0.0.1),
  * `LOG_LEVEL` (info), `SHUTDOWN_TIMEOUT_MS` (20000), `SERVICE_NAME`.
  */
 export function loadJunctionConfig(
