@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { pipelineAcls } from '@junction/pipeline';
 import type { LeadCreated } from '@junction/schema-types';
 import { band, features, leadScoring, ruleBasedScore } from './lead-scoring.pipeline';
 
@@ -66,5 +67,31 @@ describe('lead-scoring pipeline', () => {
     expect(failing[0]).not.toContain('not-an-email');
     const negative = { ...lead, company: { ...lead.company, employees: -1 } };
     expect(leadScoring.quality!.map((r) => r.check(negative, Date.now())).filter(Boolean)).toHaveLength(1);
+  });
+});
+
+describe('lead-scoring ACLs', () => {
+  it('are derived from the definition: its own topics, group and transactional ids only', () => {
+    const acls = pipelineAcls(leadScoring);
+    const writes = acls.filter((a) => a.operation === 'write').map((a) => a.name);
+    expect(writes).toEqual([
+      'crm.lead.scored.v1',
+      'crm.lead.review.v1',
+      'crm.lead.created.v1.lead-scoring.retry',
+      'crm.lead.created.v1.lead-scoring.dlq',
+      'junction.lead-scoring.completed',
+      'junction.lead-scoring.',
+    ]);
+    expect(acls.filter((a) => a.operation === 'read').map((a) => a.name)).toEqual([
+      'crm.lead.created.v1',
+      'crm.lead.created.v1.lead-scoring.retry',
+      'junction.lead-scoring.completed',
+      'junction.lead-scoring',
+    ]);
+    // The prefix ends with a dot, so it cannot cover another pipeline such as lead-scoring-v2.
+    expect(acls.filter((a) => a.pattern === 'prefixed').map((a) => a.name)).toEqual([
+      'junction.lead-scoring.',
+      'junction.lead-scoring.',
+    ]);
   });
 });
