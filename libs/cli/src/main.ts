@@ -3,6 +3,7 @@
 // bad flag or value); 3 `status` found something down.
 import { Command, CommanderError } from 'commander';
 import { StackError } from '@junction/local-stack';
+import { addAclsCommand } from './commands/acls';
 import { addDemoCommand } from './commands/demo';
 import { addDlqCommand } from './commands/dlq';
 import { addFleetCommands } from './commands/fleet';
@@ -30,6 +31,7 @@ addSimulateCommand(program);
 addTopicsCommand(program);
 addSchemasCommand(program);
 addDlqCommand(program);
+addAclsCommand(program);
 
 try {
   await program.parseAsync(process.argv);
