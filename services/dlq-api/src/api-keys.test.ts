@@ -55,7 +55,7 @@ describe('dlq-api with hashed keys and a rate limit', () => {
       port: 0,
       host: '127.0.0.1',
       keys: parseKeys(`sha256=${hashApiKey(OPS_KEY)}:operator:alice`),
-      rateLimitPerMinute: 3,
+      rateLimitPerMinute: 2,
       auditTopic: `junction.dlq.audit.${uniqueSuffix()}`,
     });
   }, 60_000);
@@ -66,9 +66,26 @@ describe('dlq-api with hashed keys and a rate limit', () => {
   it('accepts the key whose hash it holds, and answers 429 past the limit, unauthenticated floods included', async () => {
     const get = (key?: string) =>
       fetch(`${api.url}/audit?limit=1`, { headers: key ? { 'x-api-key': key } : {} }).then((r) => r.status);
-    expect(await get(OPS_KEY)).toBe(200);
+    const ok = await fetch(`${api.url}/audit?limit=1`, { headers: { 'x-api-key': OPS_KEY } });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(ok.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(ok.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(ok.headers.get('x-powered-by')).toBeNull();
     expect(await get('wrong-key-0001')).toBe(401);
-    expect(await get()).toBe(401);
+    const huge = await fetch(`${api.url}/dlq/topics/x.dlq/replay`, {
+      method: 'POST',
+      headers: { 'x-api-key': OPS_KEY, 'content-type': 'application/json' },
+      body: JSON.stringify({ filters: { key: 'k'.repeat(64 * 1024) }, dryRun: true }),
+    });
+    expect(huge.status).toBe(413);
+    expect(await huge.json()).toEqual({ statusCode: 413, message: 'request body larger than 16kb' });
+    const garbled = await fetch(`${api.url}/dlq/topics/x.dlq/replay`, {
+      method: 'POST',
+      headers: { 'x-api-key': OPS_KEY, 'content-type': 'application/json' },
+      body: '{"filters":',
+    });
+    expect(garbled.status).toBe(400);
     const limited = await fetch(`${api.url}/audit?limit=1`, { headers: { 'x-api-key': OPS_KEY } });
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
