@@ -51,4 +51,4 @@ export {
   type OpenAiChatOptions,
   type OpenAiEmbeddingsOptions,
 } from './openai';
-export { jsonHttp, type JsonHttpOptions } from './json-http';
+export { jsonHttp, modelUrl, type JsonHttpOptions } from './json-http';

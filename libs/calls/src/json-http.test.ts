@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller } from './caller';
-import { fillPathTemplate, jsonHttp } from './json-http';
+import { fillPathTemplate, jsonHttp, modelUrl } from './json-http';
 import { sendJson, startTestServer, type TestServer } from './test-http-server';
 
 let server: TestServer;
@@ -86,5 +86,45 @@ describe('jsonHttp', () => {
       retriable: false,
       attempts: 1,
     });
+  });
+
+  it('names the model, its version read from the response where the model says it', async () => {
+    server.handler = (_req, res) =>
+      sendJson(res, 200, { risk: 0.9, meta: { model: { version: '2024-11' } } });
+    const byPath = jsonHttp<object, { risk: number }>({
+      baseUrl: server.baseUrl,
+      path: '/score',
+      model: { name: 'order-risk', version: { from: 'meta.model.version' } },
+    });
+    const fixed = jsonHttp<object, { risk: number }>({
+      baseUrl: server.baseUrl,
+      path: '/score',
+      model: { name: 'order-risk', version: '3' },
+    });
+    const missing = jsonHttp<object, { risk: number }>({
+      baseUrl: server.baseUrl,
+      path: '/score',
+      model: { name: 'order-risk', version: { from: 'nowhere.version' } },
+    });
+    callers.push(byPath, fixed, missing);
+    expect((await byPath.call({}, { idempotencyKey: 'a' })).model).toEqual({
+      name: 'order-risk',
+      version: '2024-11',
+    });
+    expect((await fixed.call({}, { idempotencyKey: 'b' })).model).toEqual({
+      name: 'order-risk',
+      version: '3',
+    });
+    expect((await missing.call({}, { idempotencyKey: 'c' })).model).toEqual({ name: 'order-risk' });
+  });
+});
+
+describe('modelUrl', () => {
+  it('reads <NAME>_URL, else the fallback, else says which variable to set', () => {
+    expect(modelUrl({ RISK_MODEL_URL: 'http://m:9000' }, 'risk-model')).toBe('http://m:9000');
+    expect(modelUrl({}, 'risk-model', 'http://127.0.0.1:8000')).toBe('http://127.0.0.1:8000');
+    expect(() => modelUrl({ RISK_MODEL_URL: ' ' }, 'risk-model')).toThrow(
+      'RISK_MODEL_URL is not set: the base URL of the risk-model model, e.g. http://127.0.0.1:9000',
+    );
   });
 });

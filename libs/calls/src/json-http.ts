@@ -13,6 +13,51 @@ export interface JsonHttpOptions<Req> extends ResilienceOptions {
   /** '/orders/{orderId}/lines': each {field} is replaced by the request's field, URI-encoded. Or a function of the request. */
   path: string | ((req: Req) => string);
   headers?: Record<string, string>;
+  /**
+   * The model's identity for result headers and drift metrics: a fixed name, and its version either
+   * fixed or read from the response (a dotted path such as `'model.version'`, or a function).
+   */
+  model?: { name: string; version?: string | { from: string | ((body: unknown) => unknown) } };
+}
+
+/** `'a.b'` of `{ a: { b: 1 } }` → 1; undefined when a step is missing. */
+function atPath(body: unknown, path: string): unknown {
+  return path
+    .split('.')
+    .reduce<unknown>(
+      (v, k) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined),
+      body,
+    );
+}
+
+function modelOf(
+  spec: JsonHttpOptions<unknown>['model'],
+  body: unknown,
+): { name: string; version?: string } | undefined {
+  if (!spec) return undefined;
+  const v = spec.version;
+  if (v === undefined || typeof v === 'string') return { name: spec.name, ...(v ? { version: v } : {}) };
+  const found = typeof v.from === 'function' ? v.from(body) : atPath(body, v.from);
+  return {
+    name: spec.name,
+    ...(typeof found === 'string' || typeof found === 'number' ? { version: String(found) } : {}),
+  };
+}
+
+/**
+ * A model's base URL from the environment: `<NAME>_URL` (`risk-model` → `RISK_MODEL_URL`), else the
+ * fallback; throws naming the variable when neither is there.
+ */
+export function modelUrl(
+  env: Readonly<Record<string, string | undefined>>,
+  name: string,
+  fallback?: string,
+): string {
+  const variable = `${name.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_URL`;
+  const url = env[variable]?.trim() || fallback;
+  if (!url)
+    throw new Error(`${variable} is not set: the base URL of the ${name} model, e.g. http://127.0.0.1:9000`);
+  return url;
 }
 
 const PLACEHOLDER = /\{([^{}]+)\}/g;
@@ -58,7 +103,8 @@ export function jsonHttp<Req, Res>(opts: JsonHttpOptions<Req>): Caller<Req, Res>
           signal,
         });
         // the other side's JSON is taken on trust: Res is the caller's description of it
-        return { output: res.body as Res };
+        const model = modelOf(opts.model, res.body);
+        return { output: res.body as Res, ...(model ? { model } : {}) };
       }, ctx.signal);
     },
   });

@@ -28,7 +28,8 @@ export {
   type UpResult,
 } from './fleet/fleet-manager';
 export {
-  FLEET,
+  fleetEntries,
+  SIMULATOR,
   parseFleet,
   portVariable,
   launchSpec,

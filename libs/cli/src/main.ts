@@ -4,10 +4,12 @@
 import { Command, CommanderError } from 'commander';
 import { StackError } from '@junction/local-stack';
 import { addAclsCommand } from './commands/acls';
+import { addAsyncApiCommand } from './commands/asyncapi';
 import { addDemoCommand } from './commands/demo';
 import { addDlqCommand } from './commands/dlq';
 import { addFleetCommands } from './commands/fleet';
 import { addMessageCommands } from './commands/messages';
+import { addNewCommand } from './commands/new';
 import { addSimulateCommand } from './commands/simulate';
 import { addStackCommand } from './commands/stack';
 import { addSchemasCommand, addTopicsCommand } from './commands/topics';
@@ -31,6 +33,8 @@ addSimulateCommand(program);
 addTopicsCommand(program);
 addSchemasCommand(program);
 addDlqCommand(program);
+addNewCommand(program);
+addAsyncApiCommand(program);
 addAclsCommand(program);
 
 try {

@@ -79,7 +79,11 @@ export async function simulate(options: SimulateOptions): Promise<SimulateProgre
   const kafka = createKafka({ brokers: options.brokers, clientId: 'junction-simulator' });
   const serde = new AvroSerde(new RegistryClient({ url: options.registryUrl }));
   // idempotent: a send retried after a lost acknowledgement must not put the event on the topic twice
-  const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
+  const producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
   await producer.connect();
   try {
     const runs = options.systems.map((system) => runSystem(system, options, serde, producer));

@@ -15,7 +15,11 @@ export function testStack(): StackInfo {
   if (provided) return provided;
   const env = stackFromEnv();
   if (env) return env;
-  throw new Error('No test stack: run through vitest with libs/testing/src/global-setup.ts, or set KAFKA_BROKERS and SCHEMA_REGISTRY_URL.');
+  throw new Error(
+    process.env.JUNCTION_TEST_STACK === 'none'
+      ? 'This test needs Kafka and the registry, and JUNCTION_TEST_STACK=none asked for unit tests only: run it without that variable.'
+      : 'No test stack: run through vitest with libs/testing/src/global-setup.ts, or set KAFKA_BROKERS and SCHEMA_REGISTRY_URL.',
+  );
 }
 
 /** A short random suffix; topics and groups get one each so tests never see each other's data. */

@@ -1,42 +1,12 @@
-// `junction acls plan`: the grants each pipeline's principal needs, derived from the pipeline files
-// (services/*/src/*.pipeline.ts) by the engine's own `pipelineAcls`, so they cannot drift from the code.
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+// `junction acls plan`: the grants each pipeline's principal needs, derived from the workspace's
+// pipelines (as the fleet discovers them) by the engine's own `pipelineAcls`, so they cannot drift from the code.
 import type { Command } from 'commander';
 import { pipelineAcls, type AclEntry, type Pipeline } from '@junction/pipeline';
-import { repoRoot } from '@junction/local-stack';
+import { discoverPipelines } from '@junction/fleet-infra';
 
-function isPipeline(value: unknown): value is Pipeline {
-  const v = value as Partial<Pipeline> | null;
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof v.name === 'string' &&
-    typeof v.resolved?.group === 'string' &&
-    typeof v.source?.topic === 'string'
-  );
-}
-
-/** Every pipeline defined in the workspace's `services/<name>/src/*.pipeline.ts` files, by name. */
-export async function workspacePipelines(root = repoRoot()): Promise<Pipeline[]> {
-  const found = new Map<string, Pipeline>();
-  const services = join(root, 'services');
-  for (const service of readdirSync(services, { withFileTypes: true })) {
-    if (!service.isDirectory()) continue;
-    const src = join(services, service.name, 'src');
-    let files: string[];
-    try {
-      files = readdirSync(src).filter((f) => f.endsWith('.pipeline.ts'));
-    } catch {
-      continue;
-    }
-    for (const file of files) {
-      const mod = (await import(pathToFileURL(join(src, file)).href)) as Record<string, unknown>;
-      for (const value of Object.values(mod)) if (isPipeline(value)) found.set(value.name, value);
-    }
-  }
-  return [...found.values()].sort((a, b) => a.name.localeCompare(b.name));
+/** Every pipeline of the workspace, found as the fleet finds them (`discoverPipelines`), by name. */
+export async function workspacePipelines(): Promise<Pipeline[]> {
+  return (await discoverPipelines()).map((d) => d.pipeline).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 function table(entries: AclEntry[]): string {

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Option, type Command } from 'commander';
 import logUpdate from 'log-update';
-import { PIPELINES, pipelineTopicNames } from '@junction/fleet-infra';
+import { workspacePlan } from '@junction/fleet-infra';
 import { createKafka } from '@junction/kafka';
 import { FleetError, FleetManager } from '../fleet/fleet-manager';
 import { PipelineCounters } from '../fleet/pipeline-counters';
@@ -62,7 +62,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     const { status } = await manager.up({ log, signal: stop.signal });
     counters = new PipelineCounters(
       createKafka({ brokers: status.endpoints.kafkaBootstrap.split(','), clientId: 'junction-demo' }),
-      PIPELINES.map(pipelineTopicNames),
+      (await workspacePlan()).pipelines,
     );
     await counters.start();
     log(

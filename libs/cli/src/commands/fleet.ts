@@ -1,5 +1,5 @@
 import { Argument, InvalidArgumentError, Option, type Command } from 'commander';
-import { FLEET } from '../fleet/fleet';
+import { fleetEntries } from '../fleet/fleet';
 import { FleetManager, somethingDown, type FleetStatus } from '../fleet/fleet-manager';
 import { positiveInt } from './options';
 
@@ -18,8 +18,6 @@ export function printFleet(s: FleetStatus): void {
     );
   }
 }
-
-const names = FLEET.map((e) => e.name).join(', ');
 
 /** `junction up | down | status | logs`: the whole fleet in the background. */
 export function addFleetCommands(program: Command): void {
@@ -59,11 +57,13 @@ export function addFleetCommands(program: Command): void {
     .command('logs')
     .description("the last lines of a fleet process's log (.local/fleet/logs/<name>.log)")
     .addArgument(
-      new Argument('<name>', names).argParser((value: string) => {
-        if (!FLEET.some((e) => e.name === value))
-          throw new InvalidArgumentError(`expected one of: ${names}.`);
-        return value;
-      }),
+      new Argument('<name>', 'a fleet process: a service with a "junction" manifest, or simulator').argParser(
+        (value: string) => {
+          const names = fleetEntries().map((e) => e.name);
+          if (!names.includes(value)) throw new InvalidArgumentError(`expected one of: ${names.join(', ')}.`);
+          return value;
+        },
+      ),
     )
     .addOption(new Option('-n, --lines <n>', 'lines').argParser(positiveInt).default(40))
     .action((name: string, opts: { lines: number }) => {

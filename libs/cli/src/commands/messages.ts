@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { IHeaders } from 'kafkajs';
 import { createKafka } from '@junction/kafka';
 import { AvroSerde, parseAvroSchema, parseWireFormat, RegistryClient } from '@junction/schemas';
@@ -21,44 +21,108 @@ export function showHeaders(headers: IHeaders | undefined): Record<string, strin
   return out;
 }
 
-/** `junction publish` and `junction consume`: one event in, events out, as JSON. */
+/** Records per `send` when publishing many. */
+const PUBLISH_BATCH = 500;
+
+function collectHeader(value: string, previous: Record<string, string>): Record<string, string> {
+  const at = value.indexOf('=');
+  if (at < 1) throw new InvalidArgumentError(`expected name=value (got ${JSON.stringify(value)})`);
+  return { ...previous, [value.slice(0, at)]: value.slice(at + 1) };
+}
+
+/** One JSON document (the whole text), else JSON lines; errors name the line. */
+export function parseEvents(text: string): { line: number; event: unknown }[] {
+  try {
+    return [{ line: 1, event: JSON.parse(text) as unknown }];
+  } catch {
+    // not one document: JSON lines
+  }
+  const events: { line: number; event: unknown }[] = [];
+  text.split('\n').forEach((raw, i) => {
+    if (raw.trim() === '') return;
+    try {
+      events.push({ line: i + 1, event: JSON.parse(raw) as unknown });
+    } catch (err) {
+      throw new Error(`line ${i + 1}: not valid JSON: ${(err as Error).message}`, { cause: err });
+    }
+  });
+  if (events.length === 0) throw new Error('no event given: the input is empty');
+  return events;
+}
+
+/** `junction publish` and `junction consume`: events in, events out, as JSON. */
 export function addMessageCommands(program: Command): void {
   program
     .command('publish')
-    .description("publish one JSON event, encoded with the topic's latest registered schema (<topic>-value)")
+    .description(
+      "publish JSON events, encoded with the topic's latest registered schema (<topic>-value): one JSON document, or JSON lines (one event per line) for many",
+    )
     .argument('<topic>', 'topic, e.g. crm.lead.created.v1')
     .option('--value <json>', 'the event as JSON')
-    .option('--file <path>', 'read the event JSON from a file')
-    .option('--key <key>', 'record key')
+    .option('--file <path>', 'read the event(s) from a file, `-` for stdin: one JSON document or JSON lines')
+    .option('--key <key>', 'record key (every event)')
+    .option('--key-field <field>', "take each record's key from this field of its event, e.g. leadId")
+    .option('--header <name=value>', 'a header on every record (repeatable)', collectHeader, {})
     .addOption(brokersOption())
     .addOption(registryOption())
     .action(
       async (
         topic: string,
-        opts: { value?: string; file?: string; key?: string; brokers?: string[]; registry?: string },
+        opts: {
+          value?: string;
+          file?: string;
+          key?: string;
+          keyField?: string;
+          header: Record<string, string>;
+          brokers?: string[];
+          registry?: string;
+        },
       ) => {
         if (!opts.value === !opts.file)
-          throw new Error('give the event with exactly one of --value <json> or --file <path>');
-        let event: unknown;
-        try {
-          event = JSON.parse(opts.value ?? readFileSync(opts.file!, 'utf8'));
-        } catch (err) {
-          throw new Error(`the event is not valid JSON: ${(err as Error).message}`);
-        }
+          throw new Error('give the event(s) with exactly one of --value <json> or --file <path>');
+        const text = opts.value ?? readFileSync(opts.file === '-' ? 0 : opts.file!, 'utf8');
+        const events = parseEvents(text);
         const { brokers, registryUrl } = endpoints(opts);
         const registry = new RegistryClient({ url: registryUrl });
         const latest = await registry.latest(`${topic}-value`);
         const encoder = await new AvroSerde(registry).encoder(`${topic}-value`, latest.schema, {
           autoRegister: false,
         });
-        const value = encoder.encode(event);
-        const producer = createKafka({ brokers, clientId: 'junction-cli' }).producer({ idempotent: true, maxInFlightRequests: 1 });
+        // encode everything first: a bad event is reported with its line and nothing is sent
+        const messages = events.map(({ line, event }) => {
+          let value: Buffer;
+          try {
+            value = encoder.encode(event);
+          } catch (err) {
+            throw new Error(`line ${line}: does not fit ${topic}-value: ${(err as Error).message}`, {
+              cause: err,
+            });
+          }
+          const field = opts.keyField ? (event as Record<string, unknown>)[opts.keyField] : undefined;
+          if (opts.keyField && typeof field !== 'string' && typeof field !== 'number')
+            throw new Error(`line ${line}: --key-field ${opts.keyField} is missing or not a string/number`);
+          const key = opts.keyField ? String(field) : (opts.key ?? null);
+          return { key, value, headers: opts.header };
+        });
+        const producer = createKafka({ brokers, clientId: 'junction-cli' }).producer({
+          idempotent: true,
+          maxInFlightRequests: 1,
+        });
         await producer.connect();
-        const [meta] = await producer.send({ topic, messages: [{ key: opts.key ?? null, value }] });
-        await producer.disconnect();
-        console.log(
-          `published to ${topic} partition ${meta?.partition} offset ${meta?.baseOffset} (schema id ${latest.id})`,
-        );
+        try {
+          let first: { partition?: number; baseOffset?: string } | undefined;
+          for (let i = 0; i < messages.length; i += PUBLISH_BATCH) {
+            const [meta] = await producer.send({ topic, messages: messages.slice(i, i + PUBLISH_BATCH) });
+            first ??= meta;
+          }
+          console.log(
+            messages.length === 1
+              ? `published to ${topic} partition ${first?.partition} offset ${first?.baseOffset} (schema id ${latest.id})`
+              : `published ${messages.length} events to ${topic} (schema id ${latest.id})`,
+          );
+        } finally {
+          await producer.disconnect();
+        }
       },
     );
 

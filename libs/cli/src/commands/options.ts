@@ -55,9 +55,21 @@ export function endpoints(opts: { brokers?: string[]; registry?: string }): {
 }
 
 /** Where `endpoints()` took the brokers / registry from, for messages: `--brokers`, `KAFKA_BROKERS` or `the local stack`. */
-export function endpointSource(opts: { brokers?: string[]; registry?: string }, what: 'brokers' | 'registry'): string {
-  if (what === 'brokers') return opts.brokers ? '--brokers' : process.env.KAFKA_BROKERS?.trim() ? 'KAFKA_BROKERS' : 'the local stack';
-  return opts.registry ? '--registry' : process.env.SCHEMA_REGISTRY_URL?.trim() ? 'SCHEMA_REGISTRY_URL' : 'the local stack';
+export function endpointSource(
+  opts: { brokers?: string[]; registry?: string },
+  what: 'brokers' | 'registry',
+): string {
+  if (what === 'brokers')
+    return opts.brokers
+      ? '--brokers'
+      : process.env.KAFKA_BROKERS?.trim()
+        ? 'KAFKA_BROKERS'
+        : 'the local stack';
+  return opts.registry
+    ? '--registry'
+    : process.env.SCHEMA_REGISTRY_URL?.trim()
+      ? 'SCHEMA_REGISTRY_URL'
+      : 'the local stack';
 }
 
 export const brokersOption = () =>

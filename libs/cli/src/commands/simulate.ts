@@ -1,5 +1,5 @@
 import { Argument, InvalidArgumentError, Option, type Command } from 'commander';
-import { DEFAULT_PARTITIONS, fleetTopics } from '@junction/fleet-infra';
+import { DEFAULT_PARTITIONS, workspacePlan } from '@junction/fleet-infra';
 import { createKafka, ensureTopics, type TopicSpec } from '@junction/kafka';
 import { DEFAULT_TOPICS, simulate, type SimulateProgress, type SourceSystem } from '../simulator';
 import { brokerList, endpoints, httpUrl, positiveInt, positiveNumber, share } from './options';
@@ -65,7 +65,7 @@ export async function runSimulate(
   const topics = simulateTopics(systems, opts.topicSuffix);
 
   // the source topics must exist: create the missing ones with the fleet's settings (never alter existing ones)
-  const specs = new Map(fleetTopics().map((s) => [s.topic, s]));
+  const specs = new Map((await workspacePlan()).topics.map((s) => [s.topic, s]));
   const wanted: TopicSpec[] = systems.map((s) => ({
     ...(specs.get(DEFAULT_TOPICS[s]) ?? { partitions: DEFAULT_PARTITIONS }),
     topic: topics[s]!,

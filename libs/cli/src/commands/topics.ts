@@ -3,8 +3,13 @@ import type { Command } from 'commander';
 import {
   applyTopics,
   countChanges,
-  fleetTopics,
+  discoverPipelines,
+  planFleet,
+  LOCK_FILE,
   registerSchemas,
+  releaseSchemas,
+  workspacePlan,
+  workspaceRoot,
   type SchemaChange,
   type TopicChange,
 } from '@junction/fleet-infra';
@@ -47,9 +52,35 @@ function printTopicChanges(changes: TopicChange[], dryRun: boolean): void {
   );
 }
 
-/** `junction topics apply|list`: the fleet's topics as code (infra/topics/src/fleet-topics.ts). */
+/** `junction topics plan|apply|list`: the fleet's topics, derived from the workspace's pipelines. */
 export function addTopicsCommand(program: Command): Command {
-  const topics = program.command('topics').description("the fleet's topics, defined in infra/topics");
+  const topics = program
+    .command('topics')
+    .description("the fleet's topics, derived from the pipelines of services/* (infra/topics)");
+  topics
+    .command('plan')
+    .description(
+      'the pipelines found, the topics and subjects they need; exits 1 naming both sides of every conflict (one group claimed twice, a topic without a schema)',
+    )
+    .option('--json', 'print JSON: {"pipelines","topics","subjects","problems"}')
+    .action(async (opts: { json?: boolean }) => {
+      const root = workspaceRoot();
+      const plan = planFleet(await discoverPipelines(root), { root });
+      if (opts.json) console.log(JSON.stringify(plan));
+      else {
+        for (const p of plan.pipelines) {
+          console.log(`${p.pipeline}  (${p.file}, group ${p.group})`);
+          console.log(`  source   ${p.source}`);
+          for (const [role, topic] of Object.entries(p.outputs)) console.log(`  ${role.padEnd(8)} ${topic}`);
+          console.log(`  retry    ${p.retry}\n  dlq      ${p.dlq}\n  keys     ${p.completed}`);
+        }
+        console.log(`${plan.topics.length} topics, ${Object.keys(plan.subjects).length} subjects`);
+      }
+      if (plan.problems.length) {
+        for (const problem of plan.problems) console.error(`junction: ${problem}`);
+        process.exitCode = 1;
+      }
+    });
   topics
     .command('apply')
     .description(
@@ -61,7 +92,8 @@ export function addTopicsCommand(program: Command): Command {
     .action(async (opts: { dryRun?: boolean; json?: boolean; brokers?: string[] }) => {
       const brokers = await reachableBrokers(opts);
       const dryRun = opts.dryRun ?? false;
-      const changes = await applyTopics(createKafka({ brokers, clientId: 'junction-cli' }), fleetTopics(), {
+      const { topics: specs } = await workspacePlan();
+      const changes = await applyTopics(createKafka({ brokers, clientId: 'junction-cli' }), specs, {
         dryRun,
       });
       if (opts.json) console.log(JSON.stringify({ dryRun, changes }));
@@ -77,7 +109,7 @@ export function addTopicsCommand(program: Command): Command {
     .option('--json', 'print JSON: [{"topic","partitions","config","state","detail"}]')
     .addOption(brokersOption())
     .action(async (opts: { json?: boolean; brokers?: string[] }) => {
-      const specs = fleetTopics();
+      const { topics: specs } = await workspacePlan();
       const brokers = await reachableBrokers(opts);
       const changes = await applyTopics(createKafka({ brokers, clientId: 'junction-cli' }), specs, {
         dryRun: true,
@@ -147,6 +179,18 @@ export function addSchemasCommand(program: Command): Command {
     .option('--json', 'print the report as JSON')
     .addOption(registryOption())
     .action((opts: { dir?: string; registry?: string; json?: boolean }) => run(opts, false));
+  schemas
+    .command('release')
+    .description(
+      `check every schema against its released version (schemas/${LOCK_FILE}), then record the changed and new ones as released; exits 1 naming subject, field and rule of a break`,
+    )
+    .option('--dir <dir>', 'folder of .avsc files (default: schemas/)')
+    .action((opts: { dir?: string }) => {
+      const dir = opts.dir ? resolve(opts.dir) : join(repoRoot(), 'schemas');
+      const { released, unchanged } = releaseSchemas(dir);
+      for (const s of released) console.log(`released   ${s}`);
+      console.log(`${released.length} released, ${unchanged.length} unchanged (${join(dir, LOCK_FILE)})`);
+    });
   schemas
     .command('check')
     .description('check every schema for compatibility with its subject; register nothing')

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
-import { applyTopics, countChanges, fleetTopics, registerSchemas } from '@junction/fleet-infra';
+import { applyTopics, countChanges, registerSchemas, workspacePlan } from '@junction/fleet-infra';
 import { createKafka, type TopicSpec } from '@junction/kafka';
 import {
   isAlive,
@@ -219,7 +219,7 @@ export class FleetManager {
     interrupted();
 
     const kafka = createKafka({ brokers, clientId: 'junction-up' });
-    const topics = await applyTopics(kafka, this.options.topics ?? fleetTopics());
+    const topics = await applyTopics(kafka, this.options.topics ?? (await workspacePlan(this.root)).topics);
     const counts = countChanges(topics);
     log(
       `topics: ${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged` +

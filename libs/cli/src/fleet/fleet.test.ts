@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { serviceManifests } from '@junction/fleet-infra';
 import {
-  FLEET,
+  fleetEntries,
   FleetDefinitionError,
   launchSpec,
   parseFleet,
@@ -19,33 +20,44 @@ function problems(fn: () => unknown): string[] {
   return [];
 }
 
-describe('the fleet list', () => {
-  it('runs the model server, both pipeline services and the simulator, in that order', () => {
+const FLEET = fleetEntries();
+
+describe('the fleet list, derived from the service manifests', () => {
+  it('has one member per service with a "junction" manifest, then the simulator', () => {
     const members = parseFleet(FLEET, {});
-    expect(members.map((m) => [m.name, m.entry, m.cwd, m.port, m.health])).toEqual([
-      [
-        'model-server',
-        'services/model-server/src/main.ts',
-        'services/model-server',
-        8000,
-        '/v2/health/ready',
-      ],
-      ['lead-scoring', 'services/lead-scoring/src/main.ts', 'services/lead-scoring', 3001, '/health/ready'],
-      [
-        'ticket-triage',
-        'services/ticket-triage/src/main.ts',
-        'services/ticket-triage',
-        3002,
-        '/health/ready',
-      ],
-      ['simulator', 'libs/cli/src/main.ts', 'libs/cli', undefined, undefined],
-    ]);
+    const services = serviceManifests().map((m) => m.service);
+    expect(members.map((m) => m.name).sort()).toEqual([...services, 'simulator'].sort());
+    expect(members.at(-1)!.name).toBe('simulator');
+    for (const m of members.slice(0, -1)) {
+      expect(m.entry).toBe(`services/${m.name}/src/main.ts`);
+      expect(m.cwd).toBe(`services/${m.name}`);
+      expect(m.port).toBeGreaterThan(0);
+      expect(m.health).toMatch(/^\//);
+    }
+    expect(members.find((m) => m.name === 'model-server')).toMatchObject({
+      port: 8000,
+      health: '/v2/health/ready',
+    });
+    expect(members.find((m) => m.name === 'lead-scoring')).toMatchObject({
+      port: 3001,
+      health: '/health/ready',
+    });
   });
 
-  it('gives a pipeline service the stack, the model server and its port', () => {
+  it('starts every member after the members its {url:NAME} values point at', () => {
+    const order = parseFleet(FLEET, {}).map((m) => m.name);
+    for (const m of FLEET)
+      for (const v of Object.values(m.env ?? {}))
+        for (const [, target] of v.matchAll(/\{url:([a-z0-9-]+)\}/g))
+          expect(order.indexOf(target!), `${m.name} after ${target}`).toBeLessThan(order.indexOf(m.name));
+    expect(order.indexOf('model-server')).toBeLessThan(order.indexOf('lead-scoring'));
+  });
+
+  it('gives a pipeline service the stack, its port, its heap and what its manifest adds', () => {
     const members = parseFleet(FLEET, {});
     const ctx = { kafka: '127.0.0.1:9092', registry: 'http://127.0.0.1:8080/apis/ccompat/v7' };
-    expect(launchSpec(members[1]!, members, ctx)).toEqual({
+    const lead = members.find((m) => m.name === 'lead-scoring')!;
+    expect(launchSpec(lead, members, ctx)).toEqual({
       env: {
         NODE_OPTIONS: PIPELINE_SERVICE_NODE_OPTIONS,
         KAFKA_BROKERS: '127.0.0.1:9092',
@@ -56,13 +68,14 @@ describe('the fleet list', () => {
       },
       args: [],
     });
-    expect(launchSpec(members[3]!, members, { ...ctx, rate: 5 }).args).toEqual([
+    const simulator = members.find((m) => m.name === 'simulator')!;
+    expect(launchSpec(simulator, members, { ...ctx, rate: 5 }).args).toEqual([
       'simulate',
       'all',
       '--rate',
       '5',
     ]);
-    expect(launchSpec(members[3]!, members, ctx).args).toEqual(['simulate', 'all', '--rate', '20']);
+    expect(launchSpec(simulator, members, ctx).args).toEqual(['simulate', 'all', '--rate', '20']);
   });
 });
 
@@ -72,11 +85,12 @@ describe('parseFleet: environment overrides', () => {
       JUNCTION_MODEL_SERVER_PORT: '18000',
       JUNCTION_LEAD_SCORING_PORT: ' 13001 ',
     });
-    expect(members[0]).toMatchObject({ port: 18000, portFrom: 'JUNCTION_MODEL_SERVER_PORT' });
-    expect(members[1]).toMatchObject({ port: 13001, portFrom: 'JUNCTION_LEAD_SCORING_PORT' });
-    expect(members[2]).toMatchObject({ port: 3002 });
-    expect(members[2]!.portFrom).toBeUndefined();
-    const env = launchSpec(members[1]!, members, { kafka: 'k:1', registry: 'http://r' }).env;
+    const byName = (name: string) => members.find((m) => m.name === name)!;
+    expect(byName('model-server')).toMatchObject({ port: 18000, portFrom: 'JUNCTION_MODEL_SERVER_PORT' });
+    expect(byName('lead-scoring')).toMatchObject({ port: 13001, portFrom: 'JUNCTION_LEAD_SCORING_PORT' });
+    expect(byName('ticket-triage')).toMatchObject({ port: 3002 });
+    expect(byName('ticket-triage').portFrom).toBeUndefined();
+    const env = launchSpec(byName('lead-scoring'), members, { kafka: 'k:1', registry: 'http://r' }).env;
     expect(env).toMatchObject({ PORT: '13001', MODEL_SERVER_URL: 'http://127.0.0.1:18000' });
     expect(portVariable('ticket-triage')).toBe('JUNCTION_TICKET_TRIAGE_PORT');
   });

@@ -1,8 +1,15 @@
 /**
- * The fleet `junction up` runs, as data: one entry per process, started in this order (and stopped in
- * the reverse one) as `node --import tsx <entry> [args]` in `cwd`. A new service is one more entry.
+ * The fleet `junction up` runs: one entry per process, derived from the workspace. Every
+ * `services/<name>/package.json` with a `junction` field is a member (see @junction/fleet-infra's
+ * workspace.ts), plus the simulator. A member starts after the members its `{url:NAME}` values point
+ * at (then by name), the simulator last; `down` stops them in the reverse order. Each runs as
+ * `node --import tsx <entry> [args]` in its folder.
  *
- * Values in `env` and `args` may use placeholders, filled in at start:
+ *   "junction": { "port": 3003, "health": "/health/ready", "entry": "src/main.ts", "env": { ... } }
+ *
+ * A service with `*.pipeline.ts` files is a pipeline service: it gets the stack, its port and the
+ * heap below without saying so, and `health` defaults to `/health/ready`. Values in `env` and `args`
+ * may use placeholders, filled in at start:
  *   {kafka}      Kafka bootstrap servers       {registry}   schema registry URL
  *   {port}       this entry's port             {url:NAME}   http://127.0.0.1:<port of entry NAME>
  *   {rate}       the simulator's events per second per source system (default 20)
@@ -10,6 +17,8 @@
  * Every port can be moved with JUNCTION_<NAME>_PORT, e.g. JUNCTION_LEAD_SCORING_PORT=3101, and the
  * simulator's rate with JUNCTION_SIMULATOR_RATE.
  */
+import { join } from 'node:path';
+import { pipelineFiles, serviceManifests, workspaceRoot } from '@junction/fleet-infra';
 import { z } from 'zod';
 
 export interface FleetEntry {
@@ -37,49 +46,80 @@ export interface FleetEntry {
  */
 export const PIPELINE_SERVICE_NODE_OPTIONS = '--max-semi-space-size=8 --max-old-space-size=384';
 
-/** What a pipeline service needs: the stack, the model server, its port, its heap. */
+/** What every pipeline service needs: the stack, its port, its heap. */
 const PIPELINE_SERVICE_ENV = {
   NODE_OPTIONS: PIPELINE_SERVICE_NODE_OPTIONS,
   KAFKA_BROKERS: '{kafka}',
   SCHEMA_REGISTRY_URL: '{registry}',
-  MODEL_SERVER_URL: '{url:model-server}',
   PORT: '{port}',
   HOST: '127.0.0.1',
 };
 
-export const FLEET: readonly FleetEntry[] = [
-  {
-    name: 'model-server',
-    entry: 'services/model-server/src/main.ts',
-    cwd: 'services/model-server',
-    port: 8000,
-    health: '/v2/health/ready',
-    env: { PORT: '{port}', HOST: '127.0.0.1' },
-  },
-  {
-    name: 'lead-scoring',
-    entry: 'services/lead-scoring/src/main.ts',
-    cwd: 'services/lead-scoring',
-    port: 3001,
-    health: '/health/ready',
-    env: PIPELINE_SERVICE_ENV,
-  },
-  {
-    name: 'ticket-triage',
-    entry: 'services/ticket-triage/src/main.ts',
-    cwd: 'services/ticket-triage',
-    port: 3002,
-    health: '/health/ready',
-    env: PIPELINE_SERVICE_ENV,
-  },
-  {
-    name: 'simulator',
-    entry: 'libs/cli/src/main.ts',
-    cwd: 'libs/cli',
-    args: ['simulate', 'all', '--rate', '{rate}'],
-    env: { KAFKA_BROKERS: '{kafka}', SCHEMA_REGISTRY_URL: '{registry}' },
-  },
-];
+/** The CLI's own member: simulators publishing to the fleet's source topics. */
+export const SIMULATOR: FleetEntry = {
+  name: 'simulator',
+  entry: 'libs/cli/src/main.ts',
+  cwd: 'libs/cli',
+  args: ['simulate', 'all', '--rate', '{rate}'],
+  env: { KAFKA_BROKERS: '{kafka}', SCHEMA_REGISTRY_URL: '{registry}' },
+};
+
+const ManifestSchema = z
+  .object({
+    port: z.number().int().min(1).max(65535).optional(),
+    health: z.string().optional(),
+    entry: z.string().optional(),
+    env: z.record(z.string(), z.string()).optional(),
+    pipelines: z.union([z.string(), z.array(z.string())]).optional(),
+  })
+  .strict();
+
+/** The fleet list derived from the workspace's service manifests (unchecked: `parseFleet` checks). */
+export function fleetEntries(root = workspaceRoot()): FleetEntry[] {
+  const problems: string[] = [];
+  const entries: FleetEntry[] = [];
+  for (const m of serviceManifests(root)) {
+    const parsed = ManifestSchema.safeParse(m.manifest);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues)
+        problems.push(`${m.dir}/package.json: junction.${issue.path.join('.') || ''}: ${issue.message}`);
+      continue;
+    }
+    const j = parsed.data;
+    const pipelineService = pipelineFiles(root, m).length > 0;
+    entries.push({
+      name: m.service,
+      entry: join(m.dir, j.entry ?? 'src/main.ts'),
+      cwd: m.dir,
+      ...(j.port !== undefined ? { port: j.port } : {}),
+      ...((j.health ?? (pipelineService ? '/health/ready' : undefined)) !== undefined
+        ? { health: j.health ?? '/health/ready' }
+        : {}),
+      env: { ...(pipelineService ? PIPELINE_SERVICE_ENV : { PORT: '{port}', HOST: '127.0.0.1' }), ...j.env },
+    });
+  }
+  if (problems.length) throw new FleetDefinitionError(problems);
+  return [...startOrder(entries), SIMULATOR];
+}
+
+/** Members after the members their `{url:NAME}` values point at; otherwise by name. */
+function startOrder(entries: FleetEntry[]): FleetEntry[] {
+  const byName = new Map(entries.map((e) => [e.name, e]));
+  const needs = (e: FleetEntry) =>
+    [...Object.values(e.env ?? {}), ...(e.args ?? [])]
+      .flatMap((v) => [...v.matchAll(/\{url:([a-z0-9-]+)\}/g)].map((x) => x[1]!))
+      .filter((n) => n !== e.name && byName.has(n));
+  const ordered: FleetEntry[] = [];
+  const visiting = new Set<string>();
+  const visit = (e: FleetEntry) => {
+    if (ordered.includes(e) || visiting.has(e.name)) return; // a cycle starts in name order
+    visiting.add(e.name);
+    for (const n of needs(e)) visit(byName.get(n)!);
+    ordered.push(e);
+  };
+  for (const e of [...entries].sort((a, b) => a.name.localeCompare(b.name))) visit(e);
+  return ordered;
+}
 
 export const DEFAULT_SIMULATOR_RATE = 20;
 
@@ -143,7 +183,7 @@ export function portVariable(name: string): string {
  * entries on one port.
  */
 export function parseFleet(
-  entries: readonly unknown[] = FLEET,
+  entries: readonly unknown[] = fleetEntries(),
   env: NodeJS.ProcessEnv = process.env,
 ): FleetMember[] {
   const problems: string[] = [];

@@ -20,12 +20,15 @@ afterAll(async () => {
 describe('PipelineCounters', () => {
   it('counts what happened since the start, transactions counted by record, not by offset', async () => {
     const base = `test.counters.${uniqueSuffix()}`;
+    const output = uniqueTopic(`${base}.output.v1`);
+    const review = uniqueTopic(`${base}.review.v1`);
     const names: PipelineTopicNames = {
       pipeline: 'counted',
       group: uniqueGroup('junction.counted'),
       source: uniqueTopic(`${base}.source.v1`),
-      output: uniqueTopic(`${base}.output.v1`),
-      review: uniqueTopic(`${base}.review.v1`),
+      outputs: { output, review },
+      output,
+      review,
       retry: uniqueTopic(`${base}.retry`),
       dlq: uniqueTopic(`${base}.dlq`),
       completed: uniqueTopic(`${base}.completed`),
