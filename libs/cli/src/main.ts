@@ -3,6 +3,7 @@
 // bad flag or value); 3 `status` found something down.
 import { Command, CommanderError } from 'commander';
 import { StackError } from '@junction/local-stack';
+import { addAclsCommand } from './commands/acls';
 import { addAsyncApiCommand } from './commands/asyncapi';
 import { addDemoCommand } from './commands/demo';
 import { addDlqCommand } from './commands/dlq';
@@ -34,6 +35,7 @@ addSchemasCommand(program);
 addDlqCommand(program);
 addNewCommand(program);
 addAsyncApiCommand(program);
+addAclsCommand(program);
 
 try {
   await program.parseAsync(process.argv);

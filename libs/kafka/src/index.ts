@@ -12,3 +12,19 @@ export { ensureTopics, type TopicSpec } from './topics';
 export { retryTransient } from './retry';
 export { kafkaLogCreator, type KafkaLogSink } from './log';
 export { PartitionReader, type PartitionReaderOptions, type PartitionRecord } from './partition-reader';
+export {
+  kafkaSettingsFromEnv,
+  toLibrdkafkaConfig,
+  toKafkajsConfig,
+  describeKafkaSettings,
+  KafkaSettingsError,
+  SECURITY_PROTOCOLS,
+  SASL_MECHANISMS,
+  type KafkaConnectionSettings,
+  type KafkajsConnectionConfig,
+  type LibrdkafkaConfig,
+  type SaslSettings,
+  type TlsSettings,
+  type SecurityProtocol,
+  type SaslMechanism,
+} from './connection-settings';

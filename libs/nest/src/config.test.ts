@@ -25,9 +25,10 @@ describe('loadJunctionConfig', () => {
       }),
     ).toEqual({
       kafkaBrokers: ['127.0.0.1:9092', 'kafka-2.internal:9093'],
+      kafka: { brokers: ['127.0.0.1:9092', 'kafka-2.internal:9093'], securityProtocol: 'PLAINTEXT' },
       schemaRegistryUrl: 'http://127.0.0.1:8080/apis/ccompat/v7',
       httpPort: 3000,
-      httpHost: '0.0.0.0',
+      httpHost: '127.0.0.1',
       logLevel: 'info',
       shutdownTimeoutMs: 20_000,
     });
@@ -45,6 +46,7 @@ describe('loadJunctionConfig', () => {
       }),
     ).toEqual({
       kafkaBrokers: ['127.0.0.1:9092'],
+      kafka: { brokers: ['127.0.0.1:9092'], securityProtocol: 'PLAINTEXT' },
       schemaRegistryUrl: 'http://127.0.0.1:8080/apis/ccompat/v7',
       httpPort: 0,
       httpHost: '127.0.0.1',
@@ -52,6 +54,26 @@ describe('loadJunctionConfig', () => {
       shutdownTimeoutMs: 5_000,
       serviceName: 'lead-scoring-canary',
     });
+  });
+
+  it('reads the Kafka security settings and reports their problems with the others, in one message', () => {
+    expect(
+      loadJunctionConfig({
+        ...REQUIRED,
+        KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT',
+        KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+        KAFKA_SASL_USERNAME: 'lead-scoring',
+        KAFKA_SASL_PASSWORD: 'pw',
+      }).kafka,
+    ).toEqual({
+      brokers: ['127.0.0.1:9092'],
+      securityProtocol: 'SASL_PLAINTEXT',
+      sasl: { mechanism: 'SCRAM-SHA-512', username: 'lead-scoring', password: 'pw' },
+    });
+    expect(configError({ ...REQUIRED, KAFKA_SECURITY_PROTOCOL: 'SASL_SSL', PORT: 'x' }).problems).toEqual([
+      'KAFKA_SASL_MECHANISM: missing (KAFKA_SECURITY_PROTOCOL is SASL_SSL); expected one of SCRAM-SHA-256, SCRAM-SHA-512, PLAIN, OAUTHBEARER',
+      'PORT: expected a TCP port 0-65535 (0 = any free port); found "x"',
+    ]);
   });
 
   it('treats blank settings as unset', () => {

@@ -3,6 +3,7 @@
  * is reported in one message, each on its own line saying what is expected and what was found, so a
  * misconfigured deployment is fixed in one round instead of one setting per restart.
  */
+import { KafkaSettingsError, kafkaSettingsFromEnv, type KafkaConnectionSettings } from '@junction/kafka';
 import { z } from 'zod';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -11,11 +12,19 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export interface JunctionConfig {
   /** `KAFKA_BROKERS`: comma-separated host:port. */
   kafkaBrokers: string[];
+  /**
+   * The whole connection (`KAFKA_BROKERS`, `KAFKA_SECURITY_PROTOCOL`, `KAFKA_SASL_*`, `KAFKA_SSL_*`), read by
+   * `kafkaSettingsFromEnv` so every service, the CLI and the tests share one spec.
+   */
+  kafka: KafkaConnectionSettings;
   /** `SCHEMA_REGISTRY_URL`: http(s) URL, without a trailing slash. */
   schemaRegistryUrl: string;
   /** `PORT` (default 3000; 0 = any free port). */
   httpPort: number;
-  /** `HOST` (default 0.0.0.0). */
+  /**
+   * `HOST` (default 127.0.0.1): loopback, so a service on a developer machine (with its unauthenticated
+   * `/metrics` and health) is not reachable from the network; a container sets 0.0.0.0.
+   */
   httpHost: string;
   /** `LOG_LEVEL` (default info). */
   logLevel: LogLevel;
@@ -36,7 +45,6 @@ export class ConfigError extends Error {
   }
 }
 
-const BROKERS_EXPECTED = 'comma-separated host:port, e.g. 127.0.0.1:9092';
 const REGISTRY_EXPECTED = 'an http(s) URL, e.g. http://127.0.0.1:8080/apis/ccompat/v7';
 const PORT_EXPECTED = 'a TCP port 0-65535 (0 = any free port)';
 const HOST_EXPECTED = 'a host name or IP address to listen on, e.g. 0.0.0.0';
@@ -90,20 +98,6 @@ function wholeNumber(value: string, max = Number.MAX_SAFE_INTEGER): number | und
   return n <= max ? n : undefined;
 }
 
-const HOST_PORT = /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):(\d{1,5})$/;
-
-function brokers(value: string): string[] | undefined {
-  const list = value
-    .split(',')
-    .map((b) => b.trim())
-    .filter((b) => b !== '');
-  const valid = (b: string) => {
-    const port = HOST_PORT.exec(b)?.[2];
-    return port !== undefined && Number(port) >= 1 && Number(port) <= 65535;
-  };
-  return list.length > 0 && list.every(valid) ? list : undefined;
-}
-
 function httpUrl(value: string): string | undefined {
   try {
     const url = new URL(value);
@@ -115,10 +109,9 @@ function httpUrl(value: string): string | undefined {
 }
 
 const schema = z.object({
-  KAFKA_BROKERS: required(BROKERS_EXPECTED, brokers),
   SCHEMA_REGISTRY_URL: required(REGISTRY_EXPECTED, httpUrl),
   PORT: optional(3000, PORT_EXPECTED, (v) => wholeNumber(v, 65535)),
-  HOST: optional('0.0.0.0', HOST_EXPECTED, (v) => (/^\S+$/.test(v) ? v : undefined)),
+  HOST: optional('127.0.0.1', HOST_EXPECTED, (v) => (/^\S+$/.test(v) ? v : undefined)),
   LOG_LEVEL: optional<LogLevel>('info', LEVEL_EXPECTED, (v) => LOG_LEVELS.find((l) => l === v.toLowerCase())),
   SHUTDOWN_TIMEOUT_MS: optional(20_000, TIMEOUT_EXPECTED, (v) => wholeNumber(v)),
   SERVICE_NAME: optional<string | undefined>(undefined, NAME_EXPECTED, (v) =>
@@ -129,14 +122,22 @@ const schema = z.object({
 /**
  * Reads and checks the service settings. Throws a `ConfigError` listing every bad or missing setting.
  *
- * Required: `KAFKA_BROKERS`, `SCHEMA_REGISTRY_URL`. Optional: `PORT` (3000), `HOST` (0.0.0.0),
+ * Required: `KAFKA_BROKERS`, `SCHEMA_REGISTRY_URL`. Optional: the Kafka security settings
+ * (see `kafkaSettingsFromEnv` in @junction/kafka), `PORT` (3000), `HOST` (127.0.0.1),
  * `LOG_LEVEL` (info), `SHUTDOWN_TIMEOUT_MS` (20000), `SERVICE_NAME`.
  */
 export function loadJunctionConfig(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): JunctionConfig {
+  let kafka: KafkaConnectionSettings | undefined;
+  const problems: string[] = [];
+  try {
+    kafka = kafkaSettingsFromEnv(env);
+  } catch (err) {
+    if (!(err instanceof KafkaSettingsError)) throw err;
+    problems.push(...err.problems);
+  }
   const parsed = schema.safeParse({
-    KAFKA_BROKERS: env.KAFKA_BROKERS,
     SCHEMA_REGISTRY_URL: env.SCHEMA_REGISTRY_URL,
     PORT: env.PORT,
     HOST: env.HOST,
@@ -144,12 +145,12 @@ export function loadJunctionConfig(
     SHUTDOWN_TIMEOUT_MS: env.SHUTDOWN_TIMEOUT_MS,
     SERVICE_NAME: env.SERVICE_NAME,
   });
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  }
+  if (!parsed.success) problems.push(...parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  if (!parsed.success || kafka === undefined || problems.length > 0) throw new ConfigError(problems);
   const c = parsed.data;
   return {
-    kafkaBrokers: c.KAFKA_BROKERS,
+    kafkaBrokers: kafka.brokers,
+    kafka,
     schemaRegistryUrl: c.SCHEMA_REGISTRY_URL,
     httpPort: c.PORT,
     httpHost: c.HOST,

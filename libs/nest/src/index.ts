@@ -27,7 +27,7 @@
  * Or, inside an existing Nest app: `imports: [JunctionModule.forRoot({ pipelines: [leadScoring] })]`.
  *
  * Settings (environment): `KAFKA_BROKERS`, `SCHEMA_REGISTRY_URL` (required); `PORT` (3000),
- * `HOST` (0.0.0.0), `LOG_LEVEL` (info), `SHUTDOWN_TIMEOUT_MS` (20000), `SERVICE_NAME` (optional).
+ * `HOST` (127.0.0.1; 0.0.0.0 in a container), `LOG_LEVEL` (info), `SHUTDOWN_TIMEOUT_MS` (20000), `SERVICE_NAME` (optional).
  * A bad configuration exits 1 with every problem listed, one per line.
  *
  * Endpoints: `GET /health/live` (200 while the process answers); `GET /health/ready` (200 when every

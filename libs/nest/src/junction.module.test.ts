@@ -50,6 +50,7 @@ class ExtraModule {}
 function config(schemaRegistryUrl: string): JunctionConfig {
   return {
     kafkaBrokers: ['127.0.0.1:1'],
+    kafka: { brokers: ['127.0.0.1:1'], securityProtocol: 'PLAINTEXT' },
     schemaRegistryUrl,
     httpPort: 0,
     httpHost: '127.0.0.1',

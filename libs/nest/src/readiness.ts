@@ -1,5 +1,6 @@
 // The readiness verdict of a service, apart from HTTP so it can be reasoned about (and tested) alone.
 import type { RunnerHealth } from '@junction/pipeline';
+import { maskUserInfo, registryEndpoint, type RegistryEndpoint } from '@junction/schemas';
 
 /** How long the readiness check waits for the schema registry. */
 export const REGISTRY_TIMEOUT_MS = 2_000;
@@ -86,8 +87,9 @@ export function evaluateReadiness(input: {
 }
 
 /**
- * `GET <url>/subjects` within the timeout; ok on a 2xx answer. Credentials in the URL are sent as
- * basic auth (fetch refuses them in the URL) and masked in the report.
+ * `GET <url>/subjects` within the timeout; ok on a 2xx answer. Credentials in the URL or the environment
+ * (`SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO`, `SCHEMA_REGISTRY_BEARER_TOKEN`) are sent as the registry
+ * client sends them, so ready means the pipelines' own fetches authenticate too; never shown in the report.
  */
 export async function checkRegistry(
   registryUrl: string,
@@ -113,24 +115,16 @@ export async function checkRegistry(
   }
 }
 
+/** The registry endpoint the pipelines' client uses (credentials from the URL or the environment), masked for the report. */
 function splitCredentials(raw: string): { url: string; shown: string; headers: Record<string, string> } {
-  let parsed: URL;
+  let endpoint: RegistryEndpoint;
   try {
-    parsed = new URL(raw);
+    endpoint = registryEndpoint(raw);
   } catch {
-    return { url: raw, shown: raw, headers: {} };
+    // Not reachable as configured; the fetch below reports it as unreachable.
+    return { url: raw, shown: maskUserInfo(raw), headers: {} };
   }
-  if (!parsed.username && !parsed.password) return { url: raw, shown: raw, headers: {} };
-  const user = decodeURIComponent(parsed.username);
-  const password = decodeURIComponent(parsed.password);
-  parsed.username = '';
-  parsed.password = '';
-  const url = parsed.toString().replace(/\/+$/, '');
-  return {
-    url,
-    shown: url.replace('://', `://${encodeURIComponent(user)}:***@`),
-    headers: { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` },
-  };
+  return { url: endpoint.url, shown: maskUserInfo(raw).replace(/\/+$/, ''), headers: endpoint.headers };
 }
 
 function describeFetchError(err: unknown): string {

@@ -4,7 +4,8 @@
  */
 import type { Caller, ModelInfo } from '@junction/calls';
 import type { Failure } from './errors';
-import type { QualityRule } from './quality';
+import { piiFields } from '@junction/schemas';
+import { withoutPiiValues, type QualityRule } from './quality';
 import { completedTopicFor, consumerGroupFor, dlqTopicFor, retryTopicFor } from './topic-names';
 
 /** A parsed Avro schema (the JSON of an .avsc file, or the `...Schema` const generated from it). */
@@ -131,6 +132,8 @@ export function definePipeline<In, Req, Res, Out, Rev = Out>(
   if (problems.length > 0) throw new Error(`pipeline ${def.name}: ${problems.join('; ')}`);
   return {
     ...def,
+    // Quality reasons travel in DLQ headers and logs: the source schema's pii values stay out of them.
+    ...(def.quality ? { quality: withoutPiiValues(def.quality, piiFields(def.source.schema)) } : {}),
     resolved: {
       group: consumerGroupFor(def.name),
       retryTopic: def.retry?.topic ?? retryTopicFor(def.source.topic, def.name),

@@ -63,6 +63,14 @@ export {
   subjectFor,
 } from './topic-names';
 export { OffsetWatermark } from './offset-watermark';
+export {
+  pipelineAcls,
+  principalFor,
+  kafkaAclsArgs,
+  type AclEntry,
+  type AclOperation,
+  type AclResource,
+} from './pipeline-acls';
 export { KeyScheduler } from './key-scheduler';
 export {
   KeyState,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { QualityError } from './errors';
-import { checkQuality, fresh, oneOf, pattern, range, required } from './quality';
+import { checkQuality, fresh, oneOf, pattern, range, required, withoutPiiValues } from './quality';
 
 interface Lead {
   email?: string | null;
@@ -53,5 +53,48 @@ describe('data-quality rules', () => {
   it('stops at the first failing rule', () => {
     const e = failure([required('email'), range('employees', 0, 10)], { employees: 50 });
     expect(e?.rule).toBe('required');
+  });
+});
+
+describe('pii values in quality reasons', () => {
+  interface Person {
+    contact?: { email?: string; age?: number };
+    contacts?: { phone?: string }[];
+    channel?: string;
+  }
+  const reason = (rules: Parameters<typeof checkQuality<Person>>[0], p: Person, pii: string[]) => {
+    try {
+      checkQuality(rules, p, 0, pii);
+    } catch (e) {
+      return (e as QualityError).message;
+    }
+    return undefined;
+  };
+
+  it('withholds the value of a field marked pii, naming the field and the rule', () => {
+    const msg = reason([pattern('contact.email', /@/)], { contact: { email: 'jane.doe.example.com' } }, [
+      'contact.email',
+    ]);
+    expect(msg).toBe('contact.email must match /@/ (got a string, value withheld: pii)');
+    expect(msg).not.toContain('jane');
+  });
+
+  it('covers fields under a marked record and array items through *', () => {
+    expect(reason([range('contact.age', 18, 120)], { contact: { age: 7 } }, ['contact'])).toBe(
+      'contact.age must be between 18 and 120 (got a number, value withheld: pii)',
+    );
+    expect(
+      reason([pattern('contacts.0.phone', /^\+/)], { contacts: [{ phone: '0612345678' }] }, [
+        'contacts.*.phone',
+      ]),
+    ).not.toContain('0612345678');
+  });
+
+  it('still shows values of fields that are not pii', () => {
+    expect(reason([oneOf('channel', ['web'])], { channel: 'fax' }, ['contact.email'])).toBe(
+      'channel must be one of web (got "fax")',
+    );
+    const [rule] = withoutPiiValues([oneOf<Person>('channel', ['web'])], ['contact']);
+    expect(rule?.check({ channel: 'fax' }, 0)).toMatch(/got "fax"/);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Declarative data-quality rules, checked after decoding and before any call. A failing rule sends the
- * record to the DLQ with the rule, the field and the value in the reason.
+ * record to the DLQ with the rule, the field and the value in the reason; the value of a field marked
+ * `pii` in the source schema is withheld (the reason travels in DLQ headers and logs).
  *
  * ```ts
  * quality: [required('email'), range('employees', 0, 10_000_000), pattern('email', /@/), oneOf('channel', ['web', 'event']), fresh('createdAt', 7 * 86_400_000)]
@@ -11,8 +12,8 @@ import { QualityError } from './errors';
 export interface QualityRule<T> {
   readonly name: string;
   readonly field: string;
-  /** Returns a reason when the event fails the rule. */
-  check(event: T, now: number): string | undefined;
+  /** Returns a reason when the event fails the rule; `show` renders the offending value in it. */
+  check(event: T, now: number, show?: (value: unknown) => string): string | undefined;
 }
 
 function get(event: unknown, path: string): unknown {
@@ -24,7 +25,7 @@ function get(event: unknown, path: string): unknown {
   return v;
 }
 
-function show(v: unknown): string {
+function showValue(v: unknown): string {
   const s = typeof v === 'string' ? JSON.stringify(v) : String(v);
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
@@ -48,7 +49,7 @@ export function range<T>(field: string, min: number, max: number): QualityRule<T
   return {
     name: 'range',
     field,
-    check: (e) => {
+    check: (e, _now, show = showValue) => {
       const v = get(e, field);
       if (v === null || v === undefined) return undefined;
       if (typeof v !== 'number' || Number.isNaN(v) || v < min || v > max) {
@@ -64,7 +65,7 @@ export function pattern<T>(field: string, re: RegExp): QualityRule<T> {
   return {
     name: 'pattern',
     field,
-    check: (e) => {
+    check: (e, _now, show = showValue) => {
       const v = get(e, field);
       if (v === null || v === undefined) return undefined;
       if (typeof v !== 'string' || !re.test(v)) return `${field} must match ${re} (got ${show(v)})`;
@@ -79,7 +80,7 @@ export function oneOf<T>(field: string, allowed: readonly (string | number)[]): 
   return {
     name: 'enum',
     field,
-    check: (e) => {
+    check: (e, _now, show = showValue) => {
       const v = get(e, field);
       if (v === null || v === undefined) return undefined;
       if (!set.has(v)) return `${field} must be one of ${allowed.join(', ')} (got ${show(v)})`;
@@ -96,7 +97,7 @@ export function fresh<T>(field: string, maxAgeMs: number, skewMs = 5 * 60_000): 
   return {
     name: 'freshness',
     field,
-    check: (e, now) => {
+    check: (e, now, show = showValue) => {
       const v = get(e, field);
       if (v === null || v === undefined) return undefined;
       const t = v instanceof Date ? v.getTime() : typeof v === 'number' ? v : Number.NaN;
@@ -109,9 +110,46 @@ export function fresh<T>(field: string, maxAgeMs: number, skewMs = 5 * 60_000): 
   };
 }
 
-/** Runs the rules in order and throws a QualityError for the first that fails. */
-export function checkQuality<T>(rules: readonly QualityRule<T>[], event: T, now = Date.now()): void {
-  for (const rule of rules) {
+/** What a reason says instead of a personal value: its kind only (not even a string's length). */
+function withheld(v: unknown): string {
+  return `a ${Array.isArray(v) ? 'list' : typeof v}, value withheld: pii`;
+}
+
+/** Whether `field` (`contact.email`) lies under a pii path (`contact`, `contact.email`, `contacts.*.phone`). */
+function isPii(field: string, piiPaths: readonly string[]): boolean {
+  const parts = field.split('.');
+  return piiPaths.some((path) => {
+    const pp = path.split('.');
+    return pp.length <= parts.length && pp.every((p, i) => p === '*' || p === parts[i]);
+  });
+}
+
+/**
+ * The rules with the values of pii fields withheld from their reasons; `piiPaths` as `piiFields(schema)`
+ * gives them. `definePipeline` applies it to a pipeline's rules with its source schema.
+ */
+export function withoutPiiValues<T>(
+  rules: readonly QualityRule<T>[],
+  piiPaths: readonly string[],
+): QualityRule<T>[] {
+  return rules.map((rule) =>
+    isPii(rule.field, piiPaths)
+      ? { name: rule.name, field: rule.field, check: (event, now) => rule.check(event, now, withheld) }
+      : rule,
+  );
+}
+
+/**
+ * Runs the rules in order and throws a QualityError for the first that fails. Values of fields under
+ * `piiPaths` never appear in the error.
+ */
+export function checkQuality<T>(
+  rules: readonly QualityRule<T>[],
+  event: T,
+  now = Date.now(),
+  piiPaths: readonly string[] = [],
+): void {
+  for (const rule of piiPaths.length > 0 ? withoutPiiValues(rules, piiPaths) : rules) {
     const reason = rule.check(event, now);
     if (reason !== undefined) throw new QualityError(rule.name, rule.field, reason);
   }

@@ -36,6 +36,14 @@ export {
   type SchemaReference,
   type SchemaTypeName,
 } from './registry-client';
+export {
+  registryAuthFromEnv,
+  registryEndpoint,
+  maskUserInfo,
+  RegistrySettingsError,
+  type RegistryAuth,
+  type RegistryEndpoint,
+} from './registry-auth';
 export { AvroSerde, type AvroDecoder, type AvroEncoder, type EncoderOptions } from './avro-serde';
 export {
   parseWireFormat,

@@ -10,6 +10,7 @@ import {
   type RegistryError,
   type RegistryErrorDetails,
 } from './errors';
+import { registryEndpoint, type RegistryAuth } from './registry-auth';
 
 export type SchemaTypeName = 'AVRO' | 'JSON' | 'PROTOBUF';
 
@@ -36,15 +37,23 @@ export interface SubjectVersion extends RegisteredSchema {
 }
 
 export interface RegistryClientOptions {
-  /** Base URL, e.g. `http://127.0.0.1:8080/apis/ccompat/v7`. */
+  /**
+   * Base URL, e.g. `http://127.0.0.1:8080/apis/ccompat/v7`. Credentials in it (`https://user:pw@host/...`)
+   * are sent as basic auth, never in the URL (fetch refuses such URLs).
+   */
   url: string;
+  /**
+   * Basic auth or a bearer token. Default: the URL's credentials, else `SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO`
+   * or `SCHEMA_REGISTRY_BEARER_TOKEN` (or their `_FILE` forms) from the environment.
+   */
+  auth?: RegistryAuth;
   /** Per-request timeout (default 5000 ms). A timeout is a `RegistryUnavailableError`. */
   timeoutMs?: number;
   /** How long a 404 for a schema id is remembered before asking again (default 5000 ms). */
   notFoundTtlMs?: number;
   /** Mark `UnknownSchemaError` for an unknown id as retriable (e.g. behind a lagging registry replica). Default false. */
   unknownSchemaRetriable?: boolean;
-  /** Extra headers on every request (e.g. `authorization`). */
+  /** Extra headers on every request; an `authorization` here wins over `auth`. */
   headers?: Record<string, string>;
   /** The fetch to use (default: the global fetch). */
   fetch?: typeof fetch;
@@ -83,11 +92,12 @@ export class RegistryClient {
 
   constructor(options: RegistryClientOptions | string) {
     const o = typeof options === 'string' ? { url: options } : options;
-    this.url = o.url.replace(/\/+$/, '');
+    const endpoint = registryEndpoint(o.url, o.auth ? { auth: o.auth } : {});
+    this.url = endpoint.url;
     this.timeoutMs = o.timeoutMs ?? 5_000;
     this.notFoundTtlMs = o.notFoundTtlMs ?? 5_000;
     this.unknownSchemaRetriable = o.unknownSchemaRetriable ?? false;
-    this.headers = { accept: ACCEPT, ...o.headers };
+    this.headers = { accept: ACCEPT, ...endpoint.headers, ...o.headers };
     this.fetchFn = o.fetch ?? globalThis.fetch;
   }
 

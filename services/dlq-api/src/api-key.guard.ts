@@ -10,7 +10,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { DLQ_API_CONFIG } from './tokens';
-import type { ApiKey, DlqApiConfig, Role } from './config';
+import { hashApiKey, type ApiKey, type DlqApiConfig, type Role } from './config';
 
 const ROLE = 'junction:role';
 /** The role a route needs; routes without it need any valid key (viewer or operator). */
@@ -23,13 +23,14 @@ export interface AuthedRequest extends Request {
 /** API keys in `x-api-key` (or `Authorization: Bearer <key>`); operators may do what viewers may. */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
-  private readonly byKey: Map<string, ApiKey>;
+  /** By SHA-256 of the key: looking a hash up reveals nothing about how close a guess came. */
+  private readonly byHash: Map<string, ApiKey>;
 
   constructor(
     @Inject(DLQ_API_CONFIG) config: DlqApiConfig,
     @Inject(Reflector) private readonly reflector: Reflector,
   ) {
-    this.byKey = new Map(config.keys.map((k) => [k.key, k]));
+    this.byHash = new Map(config.keys.map((k) => [k.keyHash, k]));
   }
 
   canActivate(ctx: ExecutionContext): boolean {
@@ -39,7 +40,7 @@ export class ApiKeyGuard implements CanActivate {
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const key = (Array.isArray(header) ? header[0] : header) ?? bearer;
     if (!key) throw new UnauthorizedException('an API key is required: send it in the x-api-key header');
-    const principal = this.byKey.get(key);
+    const principal = this.byHash.get(hashApiKey(key));
     if (!principal) throw new UnauthorizedException('unknown API key');
     const needed = this.reflector.get<Role | undefined>(ROLE, ctx.getHandler());
     if (needed === 'operator' && principal.role !== 'operator') {

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 export type Role = 'viewer' | 'operator';
 
 export interface ApiKey {
-  key: string;
+  /** SHA-256 of the key, hex: the key itself is never kept in memory after start, nor logged. */
+  keyHash: string;
   role: Role;
   /** Who the key belongs to, for the audit log. */
   name: string;
@@ -24,22 +26,35 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** The form an API key is stored and compared in. */
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+const HASHED = /^sha256=([0-9a-f]{64})$/;
+
 /**
  * `DLQ_API_KEYS` holds `key:role[:name]` entries separated by commas, e.g.
  * `s3cret-view:viewer:dashboards,s3cret-ops:operator:alice`. Viewers list and show; operators also replay.
+ * A key may be given by its SHA-256 instead (`sha256=<64 hex>:operator:alice`, from
+ * `printf %s "$KEY" | sha256sum`), so the deployment's secret need not hold the key at all. Messages
+ * name an entry by its position and never quote it (it holds the key).
  */
 export function parseKeys(text: string): ApiKey[] {
   return text
     .split(',')
     .map((e) => e.trim())
     .filter(Boolean)
-    .map((entry) => {
+    .map((entry, i) => {
       const [key, role, name] = entry.split(':');
-      if (!key || key.length < 8)
-        throw new ConfigError(`DLQ_API_KEYS: "${entry}": a key must have at least 8 characters`);
+      const at = `DLQ_API_KEYS entry ${i + 1}`;
+      const hashed = HASHED.exec(key ?? '')?.[1];
+      if (!hashed && (!key || key.length < 8))
+        throw new ConfigError(`${at}: a key must have at least 8 characters (or be sha256=<64 hex digits>)`);
       if (role !== 'viewer' && role !== 'operator')
-        throw new ConfigError(`DLQ_API_KEYS: "${entry}": role must be viewer or operator`);
-      return { key, role, name: name || `${role}-${key.slice(0, 4)}` };
+        throw new ConfigError(`${at}: role must be viewer or operator`);
+      const keyHash = hashed ?? hashApiKey(key!);
+      return { keyHash, role, name: name || `${role}-${keyHash.slice(0, 8)}` };
     });
 }
 

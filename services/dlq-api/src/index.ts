@@ -7,5 +7,13 @@
  * ```
  */
 export { startDlqApi, type DlqApi } from './server';
-export { loadConfig, parseKeys, ConfigError, type DlqApiConfig, type ApiKey, type Role } from './config';
+export {
+  loadConfig,
+  parseKeys,
+  hashApiKey,
+  ConfigError,
+  type DlqApiConfig,
+  type ApiKey,
+  type Role,
+} from './config';
 export { OPENAPI } from './openapi';

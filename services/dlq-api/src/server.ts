@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { Controller, Get, Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { json, urlencoded, type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
 import { DeadLetters } from '@junction/dlq';
 import { createKafka } from '@junction/kafka';
 import type { INestApplication } from '@nestjs/common';
@@ -11,6 +13,9 @@ import type { DlqApiConfig } from './config';
 import { AuditController, DlqController } from './dlq.controller';
 import { OPENAPI } from './openapi';
 import { DLQ_API_CONFIG } from './tokens';
+
+/** Request bodies are replay requests (a filter and a few numbers): anything larger is refused with 413. */
+export const BODY_LIMIT = '16kb';
 
 @Controller()
 class OpenApiController {
@@ -55,7 +60,31 @@ export async function startDlqApi(config: DlqApiConfig): Promise<DlqApi> {
     registryUrl: config.registryUrl,
     clientId: 'junction-dlq-api',
   });
-  const app = await NestFactory.create(DlqApiModule.with(config, audit, dlq), { logger: ['error', 'warn'] });
+  const app = await NestFactory.create(DlqApiModule.with(config, audit, dlq), {
+    logger: ['error', 'warn'],
+    bodyParser: false,
+  });
+  // Security headers (no sniffing, no framing, no referrer, HSTS behind TLS) and bounded bodies.
+  app.use(helmet());
+  app.use(json({ limit: BODY_LIMIT }));
+  app.use(urlencoded({ extended: false, limit: BODY_LIMIT }));
+  // Oversized or malformed bodies are the client's error: answered here, not logged as a server error.
+  app.use(
+    (
+      err: { status?: number; type?: string } | undefined,
+      _req: Request,
+      res: Response,
+      next: NextFunction,
+    ) => {
+      if (err?.type === 'entity.too.large')
+        return void res
+          .status(413)
+          .json({ statusCode: 413, message: `request body larger than ${BODY_LIMIT}` });
+      if (err?.type === 'entity.parse.failed')
+        return void res.status(400).json({ statusCode: 400, message: 'request body is not valid JSON' });
+      next(err);
+    },
+  );
   app.enableShutdownHooks();
   await app.listen(config.port, config.host);
   const { port } = app.getHttpServer().address() as { port: number };

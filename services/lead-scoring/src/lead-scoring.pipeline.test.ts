@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { pipelineAcls } from '@junction/pipeline';
 import type { LeadCreated } from '@junction/schema-types';
 import { band, features, leadScoring, ruleBasedScore } from './lead-scoring.pipeline';
 
@@ -61,7 +62,36 @@ describe('lead-scoring pipeline', () => {
     const broken = { ...lead, contact: { ...lead.contact, email: 'not-an-email' } };
     const failing = leadScoring.quality!.map((r) => r.check(broken, Date.now())).filter(Boolean);
     expect(failing).toHaveLength(1);
+    // contact.email is pii in crm.lead.created.v1: the reason (a DLQ header, a log field) names the rule, not the address.
+    expect(failing[0]).toMatch(/^contact\.email must match .*value withheld: pii/);
+    expect(failing[0]).not.toContain('not-an-email');
     const negative = { ...lead, company: { ...lead.company, employees: -1 } };
     expect(leadScoring.quality!.map((r) => r.check(negative, Date.now())).filter(Boolean)).toHaveLength(1);
+  });
+});
+
+describe('lead-scoring ACLs', () => {
+  it('are derived from the definition: its own topics, group and transactional ids only', () => {
+    const acls = pipelineAcls(leadScoring);
+    const writes = acls.filter((a) => a.operation === 'write').map((a) => a.name);
+    expect(writes).toEqual([
+      'crm.lead.scored.v1',
+      'crm.lead.review.v1',
+      'crm.lead.created.v1.lead-scoring.retry',
+      'crm.lead.created.v1.lead-scoring.dlq',
+      'junction.lead-scoring.completed',
+      'junction.lead-scoring.',
+    ]);
+    expect(acls.filter((a) => a.operation === 'read').map((a) => a.name)).toEqual([
+      'crm.lead.created.v1',
+      'crm.lead.created.v1.lead-scoring.retry',
+      'junction.lead-scoring.completed',
+      'junction.lead-scoring',
+    ]);
+    // The prefix ends with a dot, so it cannot cover another pipeline such as lead-scoring-v2.
+    expect(acls.filter((a) => a.pattern === 'prefixed').map((a) => a.name)).toEqual([
+      'junction.lead-scoring.',
+      'junction.lead-scoring.',
+    ]);
   });
 });

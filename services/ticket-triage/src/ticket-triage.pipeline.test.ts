@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { kafkaAclsArgs, pipelineAcls } from '@junction/pipeline';
 import type { TicketCreated } from '@junction/schema-types';
 import { keywordTriage, queueFor, ticketTriage } from './ticket-triage.pipeline';
 
@@ -66,5 +67,51 @@ describe('ticket-triage pipeline', () => {
         meta,
       ),
     ).toThrow(/expected one of/);
+  });
+});
+
+describe('ticket-triage ACLs', () => {
+  const grants = pipelineAcls(ticketTriage).map(
+    (a) => `${a.operation} ${a.resource} ${a.name}${a.pattern === 'prefixed' ? '*' : ''}`,
+  );
+
+  it('reads its source, retry and completed topics and writes only its own topics', () => {
+    expect(grants).toEqual([
+      'read topic support.ticket.created.v1',
+      'read topic support.ticket.created.v1.ticket-triage.retry',
+      'read topic junction.ticket-triage.completed',
+      'write topic support.ticket.triaged.v1',
+      'write topic support.ticket.review.v1',
+      'write topic support.ticket.created.v1.ticket-triage.retry',
+      'write topic support.ticket.created.v1.ticket-triage.dlq',
+      'write topic junction.ticket-triage.completed',
+      'create topic support.ticket.created.v1.ticket-triage.retry',
+      'create topic junction.ticket-triage.completed',
+      'read group junction.ticket-triage',
+      'write transactional-id junction.ticket-triage.*',
+      'describe transactional-id junction.ticket-triage.*',
+    ]);
+    expect(new Set(pipelineAcls(ticketTriage).map((a) => a.principal))).toEqual(
+      new Set(['User:ticket-triage']),
+    );
+  });
+
+  it('never writes its source topic nor reads its outputs', () => {
+    expect(grants).not.toContain('write topic support.ticket.created.v1');
+    expect(grants).not.toContain('read topic support.ticket.triaged.v1');
+  });
+
+  it('renders kafka-acls.sh arguments', () => {
+    expect(kafkaAclsArgs(pipelineAcls(ticketTriage).at(-2)!)).toEqual([
+      '--add',
+      '--allow-principal',
+      'User:ticket-triage',
+      '--operation',
+      'Write',
+      '--transactional-id',
+      'junction.ticket-triage.',
+      '--resource-pattern-type',
+      'prefixed',
+    ]);
   });
 });
