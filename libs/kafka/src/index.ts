@@ -11,3 +11,41 @@ export { createKafka, type KafkaConnection } from './client';
 export { ensureTopics, type TopicSpec } from './topics';
 export { retryTransient } from './retry';
 export { kafkaLogCreator, type KafkaLogSink } from './log';
+export {
+  H,
+  int32,
+  int64,
+  headerText,
+  headerBuffer,
+  headerNumber,
+  readRetryState,
+  originalHeaders,
+  deadLetterHeaders,
+  retryHeaders,
+  resultHeaders,
+  type IHeaders,
+  type FailureHeaderFields,
+  type FailureContext,
+  type ResultContext,
+  type Origin,
+  type RetryState,
+} from './header-contract';
+export {
+  createClient,
+  type Client,
+  type Producer,
+  type Consumer,
+  type Admin,
+  type KafkaMessage,
+  type EachBatchPayload,
+  type TopicPartition,
+} from './confluent-client';
+export {
+  transactionalProducer,
+  readCommittedConsumer,
+  isFenced,
+  requiresAbort,
+  type TransactionalProducerOptions,
+  type ReadCommittedConsumerOptions,
+  type RebalanceHooks,
+} from './transactions';
