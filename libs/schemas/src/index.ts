@@ -66,4 +66,5 @@ export {
   AvroDecodeError,
   AvroEncodeError,
   type RegistryErrorDetails,
+  type ErrorKind,
 } from './errors';
