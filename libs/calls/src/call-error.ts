@@ -24,6 +24,10 @@ export class CallError extends Error {
   readonly retryAfterMs?: number;
   /** How many HTTP attempts were made inline before this error was given up on (0: none was sent). */
   readonly attempts: number;
+  /** Retriable failures may succeed later; the others will fail the same way again (permanent). */
+  readonly kind: 'retriable' | 'permanent';
+  /** Stable machine-readable code (written to a dead letter's `junction-error-code`). */
+  readonly failureCode: string;
 
   constructor(init: CallErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -32,6 +36,8 @@ export class CallError extends Error {
     if (init.status !== undefined) this.status = init.status;
     if (init.retryAfterMs !== undefined) this.retryAfterMs = init.retryAfterMs;
     this.attempts = init.attempts ?? 0;
+    this.kind = this.retriable ? 'retriable' : 'permanent';
+    this.failureCode = `call.${this.code}`;
   }
 
   /** The same error, recording how many attempts were made. */

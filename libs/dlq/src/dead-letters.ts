@@ -4,8 +4,7 @@
  */
 import { hostname, userInfo } from 'node:os';
 import type { IHeaders, Kafka, Message, Producer, Transaction } from 'kafkajs';
-import { createKafka } from '@junction/kafka';
-import { H, headerNumber, headerText } from '@junction/pipeline';
+import { createKafka, H, headerNumber, headerText } from '@junction/kafka';
 import { parseAvroSchema, parseWireFormat, RegistryClient } from '@junction/schemas';
 import { displayHeaders, matches, text, type DlqFilters } from './filters';
 import { ensureLedger, ledgerKey, readLedger, REPLAY_LEDGER_TOPIC } from './ledger';

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kafka } from 'kafkajs';
 import { openInference } from '@junction/calls';
-import { createKafka, ensureTopics } from '@junction/kafka';
+import { createKafka, deadLetterHeaders, ensureTopics } from '@junction/kafka';
 import { definePipeline, H, headerText, PipelineRunner } from '@junction/pipeline';
 import { createRegistry, SchemaType } from '@junction/schemas';
 import {
@@ -18,7 +18,6 @@ import {
   type ModelStub,
 } from '@junction/testing';
 // the exact headers the runner writes on a dead letter
-import { deadLetterHeaders } from '../../pipeline/src/headers';
 import { DeadLetters, ledgerKey, REPLAY_LEDGER_TOPIC } from './index';
 
 const N = 1_000;

@@ -2,8 +2,8 @@
  * Which dead letters an operation touches: time range, error class, pipeline, key and header matches.
  * Parsers throw FilterError with what is expected, so a CLI can print it as a usage error.
  */
-import type { IHeaders } from 'kafkajs';
-import { H } from '@junction/pipeline';
+import type { IHeaders } from '@junction/kafka';
+import { H } from '@junction/kafka';
 
 export class FilterError extends Error {
   override name = 'FilterError';

@@ -28,3 +28,41 @@ export {
   type SecurityProtocol,
   type SaslMechanism,
 } from './connection-settings';
+export {
+  H,
+  int32,
+  int64,
+  headerText,
+  headerBuffer,
+  headerNumber,
+  readRetryState,
+  originalHeaders,
+  deadLetterHeaders,
+  retryHeaders,
+  resultHeaders,
+  type IHeaders,
+  type FailureHeaderFields,
+  type FailureContext,
+  type ResultContext,
+  type Origin,
+  type RetryState,
+} from './header-contract';
+export {
+  createClient,
+  type Client,
+  type Producer,
+  type Consumer,
+  type Admin,
+  type KafkaMessage,
+  type EachBatchPayload,
+  type TopicPartition,
+} from './confluent-client';
+export {
+  transactionalProducer,
+  readCommittedConsumer,
+  isFenced,
+  requiresAbort,
+  type TransactionalProducerOptions,
+  type ReadCommittedConsumerOptions,
+  type RebalanceHooks,
+} from './transactions';

@@ -26,20 +26,23 @@ export interface Failure {
 /** A data-quality rule failed: the record is poison. */
 export class QualityError extends Error {
   override name = 'QualityError';
-  readonly retriable = false;
+  readonly kind = 'poison' as const;
+  readonly failureCode: string;
   constructor(
     readonly rule: string,
     readonly field: string,
     message: string,
   ) {
     super(message);
+    this.failureCode = `quality.${rule}`;
   }
 }
 
 /** The pipeline's own mapping (`request`, `result`, `route`, `key`) threw or returned nonsense. */
 export class MappingError extends Error {
   override name = 'MappingError';
-  readonly retriable = false;
+  readonly kind = 'permanent' as const;
+  readonly failureCode = 'mapping';
   constructor(
     readonly step: string,
     cause: unknown,
@@ -51,43 +54,36 @@ export class MappingError extends Error {
 /** The source record has no value (a tombstone) where an event was expected. */
 export class NullValueError extends Error {
   override name = 'NullValueError';
-  readonly retriable = false;
+  readonly kind = 'poison' as const;
+  readonly failureCode = 'null-value';
   constructor() {
     super('record value is null; expected an Avro-encoded event');
   }
 }
 
-const POISON = new Set([
-  'WireFormatError',
-  'UnknownSchemaError',
-  'AvroDecodeError',
-  'SchemaResolutionError',
-  'QualityError',
-  'NullValueError',
-]);
+const KINDS: ReadonlySet<unknown> = new Set<FailureKind>(['retriable', 'permanent', 'poison']);
 
-const CODES: Record<string, string> = {
-  WireFormatError: 'wire-format',
-  UnknownSchemaError: 'unknown-schema',
-  AvroDecodeError: 'avro-decode',
-  SchemaResolutionError: 'schema-resolution',
-  NullValueError: 'null-value',
-  RegistryUnavailableError: 'registry-unavailable',
-  AvroEncodeError: 'avro-encode',
-  MappingError: 'mapping',
-};
-
+/**
+ * Reads the kind and code an error was thrown with (`kind`, `failureCode`: the errors of
+ * @junction/schemas, @junction/calls and this package carry them). An error without a kind is a bug
+ * or a foreign library's: permanent, unless it says itself that it is `retriable`.
+ */
 export function classify(err: unknown): Failure {
   const e = err instanceof Error ? err : new Error(String(err));
-  const name = e.name || e.constructor?.name || 'Error';
-  const retriable = (e as { retriable?: unknown }).retriable === true;
-  let code = CODES[name] ?? 'error';
-  if (e instanceof QualityError) code = `quality.${e.rule}`;
-  if (name === 'CallError') code = `call.${String((e as { code?: unknown }).code ?? 'error')}`;
-  const kind: FailureKind = POISON.has(name) ? 'poison' : retriable ? 'retriable' : 'permanent';
-  const failure: Failure = { kind, code, errorClass: name, message: e.message };
+  const own = e as { kind?: unknown; failureCode?: unknown; retriable?: unknown; retryAfterMs?: unknown };
+  const kind: FailureKind = KINDS.has(own.kind)
+    ? (own.kind as FailureKind)
+    : own.retriable === true
+      ? 'retriable'
+      : 'permanent';
+  const code = typeof own.failureCode === 'string' ? own.failureCode : 'error';
+  const failure: Failure = {
+    kind,
+    code,
+    errorClass: e.name || e.constructor?.name || 'Error',
+    message: e.message,
+  };
   if (e.stack) failure.stack = e.stack;
-  const retryAfterMs = (e as { retryAfterMs?: unknown }).retryAfterMs;
-  if (typeof retryAfterMs === 'number') failure.retryAfterMs = retryAfterMs;
+  if (typeof own.retryAfterMs === 'number') failure.retryAfterMs = own.retryAfterMs;
   return failure;
 }

@@ -7,7 +7,7 @@
  * `traceparent` is passed on unchanged and log lines take their ids from it, so the hot path pays
  * for one header read instead of four span and context constructions per record.
  */
-import type { IHeaders } from 'kafkajs';
+import type { IHeaders } from '@junction/kafka';
 import {
   context,
   contextFromHeaders,

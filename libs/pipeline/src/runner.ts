@@ -32,10 +32,10 @@ import {
   type Logger,
   type PipelineMetrics,
 } from '@junction/observability';
-import { AvroSerde, piiFields, RegistryClient } from '@junction/schemas';
+import { AvroEncodeError, AvroSerde, piiFields, RegistryClient } from '@junction/schemas';
 import { CompletedKeys } from './completed-keys';
-import type { CallMeta, Pipeline, PipelineEnv, Route } from './definition';
-import { classify, MappingError, NullValueError, QualityError, type Failure } from './errors';
+import type { CallMeta, Pipeline, PipelineEnv } from './definition';
+import { classify, MappingError, type Failure } from './errors';
 import {
   deadLetterHeaders,
   H,
@@ -48,7 +48,8 @@ import {
 import { KeyScheduler } from './key-scheduler';
 import { RecordTracer, type RecordTrace } from './record-trace';
 import { PartitionWork, type Emission, type OutMessage } from './partition-work';
-import { checkQuality } from './quality';
+import { decodeRecord, type Decoder } from './stages/decode';
+import { routeResult } from './stages/route';
 import { subjectFor, transactionalIdFor } from './topic-names';
 
 export interface RunnerOptions {
@@ -95,9 +96,6 @@ export interface RunnerHealth {
   circuit: CircuitState;
 }
 
-interface Decoder<T> {
-  decode(buf: Buffer): Promise<T>;
-}
 interface Encoder<T> {
   encode(value: T): Buffer;
 }
@@ -499,45 +497,27 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
   /** Decodes and validates in fetch order (the key comes from the event), then schedules by key. */
   private async accept(rec: InRecord): Promise<void> {
     const p = this.pipeline;
-    let event: In;
-    let decoded: In | undefined;
     const decodeSpan = rec.trace.child('decode');
-    try {
-      if (rec.message.value === null) throw new NullValueError();
-      event = await this.decoder!.decode(rec.message.value);
-      decoded = event;
-      checkQuality(p.quality ?? [], event);
-      decodeSpan.end();
-    } catch (err) {
-      decodeSpan.fail(err);
-      decodeSpan.end();
-      if (err instanceof QualityError) {
-        this.log.debug(
-          { event: decoded, rule: err.rule, field: err.field, ...this.recordFields(rec) },
-          'record failed a data-quality rule',
-        );
-        this.metrics.qualityFailures.inc({
-          pipeline: p.name,
-          source: rec.origin.topic,
-          rule: err.rule,
-          field: err.field,
-        });
-      }
-      this.finish(rec, this.failed(rec, classify(err), undefined));
+    const r = await decodeRecord(rec.message.value, {
+      decoder: this.decoder!,
+      quality: p.quality ?? [],
+      key: p.key,
+      idempotencyKey: p.idempotencyKey,
+    });
+    if (!r.ok && r.stage !== 'keys') decodeSpan.fail(r.error);
+    decodeSpan.end();
+    if (r.ok) {
+      this.scheduler.submit(r.key, () => this.process(rec, r.event, r.key, r.idempotencyKey));
       return;
     }
-    let key: string;
-    let idem: string;
-    try {
-      key = p.key(event);
-      idem = p.idempotencyKey(event);
-      if (typeof key !== 'string' || typeof idem !== 'string' || idem === '')
-        throw new Error('expected non-empty strings');
-    } catch (err) {
-      this.finish(rec, this.failed(rec, classify(new MappingError('key/idempotencyKey', err)), undefined));
-      return;
+    if (r.quality) {
+      this.log.debug(
+        { event: r.event, rule: r.quality.rule, field: r.quality.field, ...this.recordFields(rec) },
+        'record failed a data-quality rule',
+      );
+      this.metrics.qualityFailures.inc({ pipeline: p.name, source: rec.origin.topic, ...r.quality });
     }
-    this.scheduler.submit(key, () => this.process(rec, event, key, idem));
+    this.finish(rec, this.failed(rec, r.failure, undefined));
   }
 
   // ---------------------------------------------------------------------------------- processing
@@ -603,47 +583,31 @@ export class PipelineRunner<In, Req, Res, Out, Rev = Out> {
     if (rec.epoch !== rec.work.epoch) return;
     try {
       const result = p.result(event, output, meta);
-      const route: Route = p.route ? p.route(result, event) : 'output';
+      const routed = routeResult(result, event, {
+        route: p.route,
+        review: p.review,
+        hasReview: this.reviewEncoder !== undefined,
+      });
       if (p.monitor) this.monitor(p.monitor(result), meta);
       const messages: OutMessage[] = [];
-      if (route === 'output' || (route === 'review' && !this.reviewEncoder)) {
+      if (routed.outcome === 'output')
         messages.push(
-          this.resultMessage(
-            rec,
-            key,
-            idem,
-            p.outputs.output.topic,
-            this.outputEncoder!.encode(result),
-            meta,
-            'output',
-          ),
+          this.resultMessage(rec, key, idem, p.outputs.output.topic, this.outputEncoder!.encode(routed.value), meta, 'output'),
         );
-      } else if (route === 'review') {
-        const reviewValue = p.review ? p.review(result, event) : (result as unknown as Rev);
+      else if (routed.outcome === 'review')
         messages.push(
-          this.resultMessage(
-            rec,
-            key,
-            idem,
-            p.outputs.review!.topic,
-            this.reviewEncoder!.encode(reviewValue),
-            meta,
-            'review',
-          ),
+          this.resultMessage(rec, key, idem, p.outputs.review!.topic, this.reviewEncoder!.encode(routed.value), meta, 'review'),
         );
-      }
       this.completed!.markPending(idem, rec.work.id);
       this.finish(rec, {
         eventTime: Number(rec.origin.timestamp),
         messages,
         completedKey: idem,
-        outcome: route === 'review' && !this.reviewEncoder ? 'output' : route,
+        outcome: routed.outcome,
         degraded: meta.degraded,
       });
     } catch (err) {
-      const f = classify(
-        err instanceof Error && err.name === 'AvroEncodeError' ? err : new MappingError('result', err),
-      );
+      const f = classify(err instanceof AvroEncodeError ? err : new MappingError('result', err));
       this.finish(rec, this.failed(rec, f, idem));
     }
   }

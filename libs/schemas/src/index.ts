@@ -74,4 +74,5 @@ export {
   AvroDecodeError,
   AvroEncodeError,
   type RegistryErrorDetails,
+  type ErrorKind,
 } from './errors';

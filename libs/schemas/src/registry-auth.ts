@@ -18,7 +18,8 @@ export type RegistryAuth =
 
 /** Registry settings that cannot be used; permanent. */
 export class RegistrySettingsError extends SchemaError {
-  readonly retriable = false;
+  readonly kind = 'permanent' as const;
+  readonly failureCode = 'registry-settings';
 }
 
 const USER_INFO = 'SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO';

@@ -6,12 +6,11 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createKafka, ensureTopics } from '@junction/kafka';
+import { createKafka, deadLetterHeaders, ensureTopics } from '@junction/kafka';
 import { repoRoot } from '@junction/local-stack';
 import { createRegistry, SchemaType } from '@junction/schemas';
 import { readTopic, testStack, uniqueTopic } from '@junction/testing';
-// the exact headers the runner writes on a dead letter
-import { deadLetterHeaders } from '../../../pipeline/src/headers';
+// deadLetterHeaders: the exact headers the runner writes on a dead letter (the header contract)
 
 const MAIN = join(repoRoot(), 'libs/cli/src/main.ts');
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;

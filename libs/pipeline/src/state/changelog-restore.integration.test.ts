@@ -4,12 +4,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Kafka } from 'kafkajs';
 import { createKafka, ensureTopics, PartitionReader } from '@junction/kafka';
 import { testStack, uniqueTopic } from '@junction/testing';
 import { KeyState } from './key-state';
 
-let kafka: Kafka;
+let kafka: ReturnType<typeof createKafka>;
 let topic: string;
 let dir: string;
 

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { classify } from './errors';
 import {
   deadLetterHeaders,
   H,
@@ -8,7 +7,7 @@ import {
   readRetryState,
   resultHeaders,
   retryHeaders,
-} from './headers';
+} from './header-contract';
 
 const origin = { topic: 'crm.lead.created.v1', partition: 3, offset: '41', timestamp: '1700000000000' };
 
@@ -21,9 +20,13 @@ function ctx(attempts: number) {
     attempts,
     firstFailure: 1000,
     lastFailure: 2000,
-    failure: classify(
-      Object.assign(new Error('upstream 503'), { name: 'CallError', code: 'http', retriable: true }),
-    ),
+    failure: {
+      kind: 'retriable' as const,
+      code: 'call.http',
+      errorClass: 'CallError',
+      message: 'upstream 503',
+      stack: 'CallError: upstream 503\n    at call',
+    },
   };
 }
 
@@ -99,40 +102,5 @@ describe('header contract', () => {
       'junction-model-version': '3',
       'junction-degraded': 'false',
     });
-  });
-});
-
-describe('error classification', () => {
-  const named = (name: string, extra: Record<string, unknown> = {}) =>
-    Object.assign(new Error(name), { name, ...extra });
-
-  it('bad input is poison', () => {
-    for (const n of [
-      'WireFormatError',
-      'UnknownSchemaError',
-      'AvroDecodeError',
-      'SchemaResolutionError',
-      'QualityError',
-      'NullValueError',
-    ]) {
-      expect(classify(named(n)).kind).toBe('poison');
-    }
-  });
-
-  it('retriable errors stay retriable and keep Retry-After; others are permanent', () => {
-    expect(
-      classify(named('CallError', { code: 'timeout', retriable: true, retryAfterMs: 1500 })),
-    ).toMatchObject({
-      kind: 'retriable',
-      code: 'call.timeout',
-      retryAfterMs: 1500,
-    });
-    expect(classify(named('RegistryUnavailableError', { retriable: true }))).toMatchObject({
-      kind: 'retriable',
-      code: 'registry-unavailable',
-    });
-    expect(classify(named('CallError', { code: 'http', retriable: false })).kind).toBe('permanent');
-    expect(classify(new TypeError('x is undefined')).kind).toBe('permanent');
-    expect(classify('a string').message).toBe('a string');
   });
 });
