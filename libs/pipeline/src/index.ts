@@ -64,3 +64,4 @@ export {
 } from './topic-names';
 export { OffsetWatermark } from './offset-watermark';
 export { KeyScheduler } from './key-scheduler';
+export { pick, modelFields, reviewAbove, type ModelFields } from './mapping';
