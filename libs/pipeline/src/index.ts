@@ -65,3 +65,4 @@ export {
 export { OffsetWatermark } from './offset-watermark';
 export { KeyScheduler } from './key-scheduler';
 export { pick, modelFields, reviewAbove, type ModelFields } from './mapping';
+export { PIPELINE_OPTIONS, optionRows, optionsTable, type OptionSpec } from './options-spec';
