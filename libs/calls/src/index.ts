@@ -52,3 +52,4 @@ export {
   type OpenAiEmbeddingsOptions,
 } from './openai';
 export { jsonHttp, modelUrl, type JsonHttpOptions } from './json-http';
+export { jsonModel, type JsonModelOptions } from './json-model';

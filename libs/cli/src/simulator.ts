@@ -57,7 +57,7 @@ const BAD_KINDS: BadKind[] = ['unknown-schema-id', 'corrupt-bytes', 'rule-violat
  * A producer span per event when tracing is on, so one trace runs from the source system to the
  * result; otherwise a fresh W3C traceparent, so logs can still be joined on it.
  */
-function publishTraceparent(topic: string): string {
+export function publishTraceparent(topic: string): string {
   const span = tracer('junction-simulator').startSpan(`${topic} publish`, {
     kind: SpanKind.PRODUCER,
     attributes: {

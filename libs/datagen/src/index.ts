@@ -11,3 +11,4 @@
 export { Random, sigmoid } from './random';
 export { generateLead, LEAD_INDUSTRIES, SOURCE_CHANNELS, type GeneratedLead } from './leads';
 export { generateTicket, TICKET_CATEGORIES, TICKET_PRIORITIES, type GeneratedTicket } from './tickets';
+export { generateFromSchema } from './from-schema';

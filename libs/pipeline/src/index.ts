@@ -81,3 +81,5 @@ export {
   type PartitionKeys,
   type RestoreStats,
 } from './state';
+export { pick, modelFields, reviewAbove, type ModelFields } from './mapping';
+export { PIPELINE_OPTIONS, optionRows, optionsTable, type OptionSpec } from './options-spec';

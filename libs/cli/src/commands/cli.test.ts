@@ -63,6 +63,8 @@ describe('junction CLI: usage errors exit 2 and say what is expected', () => {
     [['demo', '--duration', '0'], 'expected a positive whole number.'],
     [['logs', 'nope'], 'expected one of: model-server, lead-scoring, ticket-triage, simulator.'],
     [['status', '--jsn'], "unknown option '--jsn'"],
+    [['scale', 'lead-scoring', '0'], 'expected a positive whole number.'],
+    [['up', '--replicas', 'lead-scoring'], 'expected <service>=<n> with n >= 1, e.g. lead-scoring=2.'],
   ])('junction %j', async (args, expected) => {
     const r = await junction(args);
     expect(r.code).toBe(2);

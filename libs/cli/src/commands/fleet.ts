@@ -1,6 +1,6 @@
 import { Argument, InvalidArgumentError, Option, type Command } from 'commander';
 import { fleetEntries } from '../fleet/fleet';
-import { FleetManager, somethingDown, type FleetStatus } from '../fleet/fleet-manager';
+import { FleetManager, replicaName, somethingDown, type FleetStatus } from '../fleet/fleet-manager';
 import { positiveInt } from './options';
 
 export function printFleet(s: FleetStatus): void {
@@ -19,7 +19,15 @@ export function printFleet(s: FleetStatus): void {
   }
 }
 
-/** `junction up | down | status | logs`: the whole fleet in the background. */
+/** `lead-scoring=2` (repeatable) → `{ 'lead-scoring': 2 }`. */
+function replicasOption(value: string, previous: Record<string, number> = {}): Record<string, number> {
+  const match = /^([a-z][a-z0-9-]*)=(\d+)$/.exec(value.trim());
+  if (!match || Number(match[2]) < 1)
+    throw new InvalidArgumentError('expected <service>=<n> with n >= 1, e.g. lead-scoring=2.');
+  return { ...previous, [match[1]!]: Number(match[2]) };
+}
+
+/** `junction up | down | status | logs | scale`: the whole fleet in the background. */
 export function addFleetCommands(program: Command): void {
   program
     .command('up')
@@ -27,9 +35,17 @@ export function addFleetCommands(program: Command): void {
       'start the stack, apply the topics, register the schemas and start the fleet in the background (idempotent)',
     )
     .option('--json', 'print the resulting status as JSON')
-    .action(async (opts: { json?: boolean }) => {
+    .option(
+      '--replicas <service=n>',
+      'run n replicas of a pipeline service in its consumer group (repeatable)',
+      replicasOption,
+    )
+    .action(async (opts: { json?: boolean; replicas?: Record<string, number> }) => {
       const manager = new FleetManager();
-      const { status } = await manager.up({ log: (line) => console.error(line) });
+      const { status } = await manager.up({
+        log: (line) => console.error(line),
+        ...(opts.replicas ? { replicas: opts.replicas } : {}),
+      });
       if (opts.json) console.log(JSON.stringify(status));
       else printFleet(status);
     });
@@ -45,7 +61,7 @@ export function addFleetCommands(program: Command): void {
     .description('every process and endpoint of the fleet; exits 3 when something is down')
     .option(
       '--json',
-      'print JSON: {"stack","kafka":{"bootstrap","up"},"schemaRegistry":{"url","up"},"endpoints":{...},"processes":[{"name","present","up","pid","port","url","healthUrl","healthy","log"}]}',
+      'print JSON: {"stack","kafka":{"bootstrap","up"},"schemaRegistry":{"url","up"},"endpoints":{...},"processes":[{"name","replicaOf","present","up","pid","port","url","healthUrl","healthy","log"}]}',
     )
     .action(async (opts: { json?: boolean }) => {
       const status = await new FleetManager().status();
@@ -60,7 +76,10 @@ export function addFleetCommands(program: Command): void {
       new Argument('<name>', 'a fleet process: a service with a "junction" manifest, or simulator').argParser(
         (value: string) => {
           const names = fleetEntries().map((e) => e.name);
-          if (!names.includes(value)) throw new InvalidArgumentError(`expected one of: ${names.join(', ')}.`);
+          if (!names.includes(replicaName(value).member))
+            throw new InvalidArgumentError(
+              `expected one of: ${names.join(', ')}. Replica k of a pipeline service is <name>#k.`,
+            );
           return value;
         },
       ),
@@ -68,5 +87,23 @@ export function addFleetCommands(program: Command): void {
     .addOption(new Option('-n, --lines <n>', 'lines').argParser(positiveInt).default(40))
     .action((name: string, opts: { lines: number }) => {
       console.log(new FleetManager().logs(name, opts.lines).text);
+    });
+  program
+    .command('scale')
+    .description(
+      'run n replicas of a pipeline service in its consumer group, each on its own port with its own log (<name>#k); fewer stops the extra ones gracefully',
+    )
+    .argument('<service>', 'a pipeline service, e.g. lead-scoring')
+    .addArgument(new Argument('<n>', 'replicas, >= 1').argParser(positiveInt))
+    .option('--json', 'print the resulting status as JSON')
+    .action(async (service: string, n: number, opts: { json?: boolean }) => {
+      const manager = new FleetManager();
+      const result = await manager.scale(service, n, { log: (line) => console.error(line) });
+      const status = await manager.status();
+      if (opts.json) console.log(JSON.stringify(status));
+      else {
+        console.log(`${service}: ${result.replicas.length} replica(s): ${result.replicas.join(', ')}`);
+        printFleet(status);
+      }
     });
 }

@@ -6,8 +6,10 @@ import type { Kafka } from 'kafkajs';
 import { createKafka, ensureTopics } from '@junction/kafka';
 import {
   LeadCreatedSchema,
+  LeadScoredSchema,
   TicketCreatedSchema,
   type LeadCreated,
+  type LeadScored,
   type TicketCreated,
 } from '@junction/schema-types';
 import {
@@ -19,6 +21,7 @@ import {
 } from '@junction/schemas';
 import { readTopic, testStack, uniqueSuffix, uniqueTopic, type ReadRecord } from '@junction/testing';
 import { simulate, UNKNOWN_SCHEMA_ID, type SimulateProgress } from '../simulator';
+import { simulateTopic } from '../topic-simulator';
 import { addSimulateCommand, progressLine, simulateTopics } from './simulate';
 
 let kafka: Kafka;
@@ -104,7 +107,7 @@ describe('junction simulate: flags', () => {
     [['crm', '--brokers', 'kafka'], /expected comma-separated host:port, e\.g\. 127\.0\.0\.1:9092/],
     [['crm', '--registry', 'ftp://x'], /expected an http\(s\) URL/],
     [['crm', '--topic-suffix', 'a/b'], /--topic-suffix <suffix>.*expected letters, digits/],
-    [['erp'], /value 'erp' is invalid for argument 'system'\. Allowed choices are crm, helpdesk, all/],
+    [['erp'], /expected crm, helpdesk, all or a topic with a schema, e\.g\. erp\.order\.created\.v1/],
   ])('refuses %j with a message that says what is expected', async (args, message) => {
     const { code, message: text } = await parseError(args);
     expect(code).toBe('commander.invalidArgument');
@@ -289,5 +292,53 @@ describe('junction simulate on the real stack', () => {
     }
     const decoded = await classify(await readTopic(kafka, topics.crm!, { expected: 60 }), 'crm');
     expect(decoded.good).toHaveLength(60);
+  });
+});
+
+describe("junction simulate <topic>: records from the topic's schema", () => {
+  it('sends valid records for a topic with no generator of its own, and the asked share of undecodable ones', async () => {
+    // crm.lead.scored.v1 has a schema and no hand-written generator; sent to a topic of this test's own
+    const to = uniqueTopic('crm.lead.scored.v1');
+    await ensureTopics(kafka, [{ topic: to, partitions: 2 }]);
+    try {
+      const progress = await simulateTopic({
+        topic: 'crm.lead.scored.v1',
+        to,
+        brokers: testStack().brokers,
+        registryUrl: testStack().schemaRegistryUrl,
+        rate: 2_000,
+        count: 150,
+        badShare: 0.2,
+        seed: 5,
+      });
+      expect(progress.sent).toBe(150);
+      const records = await readTopic(kafka, to, { expected: 150 });
+      const serde = new AvroSerde(new RegistryClient({ url: testStack().schemaRegistryUrl }));
+      const decoder = serde.decoder<LeadScored>(LeadScoredSchema);
+      let good = 0;
+      let bad = 0;
+      for (const r of records) {
+        try {
+          const lead = await decoder.decode(r.value);
+          expect(r.key?.toString()).toBe(lead.leadId);
+          expect(typeof lead.score).toBe('number');
+          good++;
+        } catch (err) {
+          expect(err instanceof UnknownSchemaError || err instanceof AvroDecodeError).toBe(true);
+          bad++;
+        }
+      }
+      expect(bad).toBe(progress.bad);
+      expect(bad).toBeGreaterThan(10);
+      expect(good).toBe(150 - progress.bad);
+    } finally {
+      await fetch(`${testStack().schemaRegistryUrl}/subjects/${to}-value`, { method: 'DELETE' }).catch(
+        () => {},
+      );
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.deleteTopics({ topics: [to] }).catch(() => {});
+      await admin.disconnect();
+    }
   });
 });

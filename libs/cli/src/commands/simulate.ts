@@ -2,6 +2,7 @@ import { Argument, InvalidArgumentError, Option, type Command } from 'commander'
 import { DEFAULT_PARTITIONS, workspacePlan } from '@junction/fleet-infra';
 import { createKafka, ensureTopics, type TopicSpec } from '@junction/kafka';
 import { DEFAULT_TOPICS, simulate, type SimulateProgress, type SourceSystem } from '../simulator';
+import { simulateTopic, topicSchema, type TopicProgress } from '../topic-simulator';
 import { brokerList, endpoints, httpUrl, positiveInt, positiveNumber, share } from './options';
 
 // the core, for callers that start here (the demo runs it in-process with an AbortSignal)
@@ -109,15 +110,77 @@ export async function runSimulate(
   }
 }
 
-/** `junction simulate <crm|helpdesk|all>`: realistic source events at a rate, with a share of bad ones. */
+/** `junction simulate <topic>`: records generated from the topic's schema; creates the topic as planned when missing. */
+export async function runSimulateTopic(
+  topic: string,
+  opts: SimulateCommandOptions,
+  io: { log: (line: string) => void; signal?: AbortSignal } = { log: (line) => console.log(line) },
+): Promise<TopicProgress> {
+  const { brokers, registryUrl } = endpoints(opts);
+  const to = opts.topicSuffix ? `${topic}.${opts.topicSuffix}` : topic;
+  await topicSchema(topic); // a topic without a schema is refused before anything is created
+  const spec = (await workspacePlan()).topics.find((t) => t.topic === topic);
+  const created = await ensureTopics(createKafka({ brokers, clientId: 'junction-simulator-admin' }), [
+    { ...(spec ?? { partitions: DEFAULT_PARTITIONS }), topic: to },
+  ]);
+  for (const t of created) io.log(`created topic ${t}`);
+  const started = Date.now();
+  let last: TopicProgress = { topic: to, sent: 0, bad: 0, badKinds: {} };
+  const timer = setInterval(
+    () =>
+      io.log(
+        `${to}: sent ${last.sent} (${last.bad} bad) ${(last.sent / Math.max((Date.now() - started) / 1000, 0.001)).toFixed(1)}/s`,
+      ),
+    opts.progressEvery * 1000,
+  );
+  try {
+    const r = await simulateTopic({
+      topic,
+      to,
+      brokers,
+      registryUrl,
+      rate: opts.rate,
+      badShare: opts.badShare,
+      ...(io.signal ? { signal: io.signal } : {}),
+      ...(opts.count !== undefined ? { count: opts.count } : {}),
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+      onProgress: (p) => (last = { ...p }),
+    });
+    const kinds = Object.entries(r.badKinds)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ');
+    io.log(
+      `sent ${r.sent} events to ${to} in ${((Date.now() - started) / 1000).toFixed(1)} s, ${r.bad} bad${kinds ? ` (${kinds})` : ''}`,
+    );
+    return r;
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+const TOPIC = /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)+\.v\d+$/;
+
+function systemOrTopic(value: string): string {
+  if (['crm', 'helpdesk', 'all'].includes(value) || TOPIC.test(value)) return value;
+  throw new InvalidArgumentError(
+    'expected crm, helpdesk, all or a topic with a schema, e.g. erp.order.created.v1.',
+  );
+}
+
+/** `junction simulate <crm|helpdesk|all|topic>`: realistic source events at a rate, with a share of bad ones. */
 export function addSimulateCommand(program: Command): Command {
   return program
     .command('simulate')
     .description(
       'publish realistic CRM leads (crm.lead.created.v1) and/or helpdesk tickets (support.ticket.created.v1), ' +
-        'keyed by leadId / ticketId with a traceparent header, including a share of bad records',
+        'keyed by leadId / ticketId with a traceparent header, including a share of bad records; ' +
+        'or, for any other topic with a schema, valid records generated from that schema',
     )
-    .addArgument(new Argument('<system>', 'which source system').choices(['crm', 'helpdesk', 'all']))
+    .addArgument(
+      new Argument('<system>', 'crm, helpdesk, all, or a topic (e.g. erp.order.created.v1)').argParser(
+        systemOrTopic,
+      ),
+    )
     .addOption(new Option('--rate <n>', 'events per second per system').argParser(positiveNumber).default(50))
     .addOption(
       new Option('--count <n>', 'stop after n events per system (default: until Ctrl-C)').argParser(
@@ -156,13 +219,16 @@ export function addSimulateCommand(program: Command): Command {
         .argParser(positiveNumber)
         .default(5),
     )
-    .action(async (system: SourceSystem | 'all', opts: SimulateCommandOptions) => {
+    .action(async (system: string, opts: SimulateCommandOptions) => {
       const abort = new AbortController();
       const stop = () => abort.abort();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       try {
-        await runSimulate(system, opts, { log: (line) => console.log(line), signal: abort.signal });
+        const io = { log: (line: string) => console.log(line), signal: abort.signal };
+        if (system === 'crm' || system === 'helpdesk' || system === 'all')
+          await runSimulate(system, opts, io);
+        else await runSimulateTopic(system, opts, io);
       } finally {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);

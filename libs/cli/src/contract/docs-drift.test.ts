@@ -1,10 +1,11 @@
-// docs/pipelines.md's header tables against the header contract in code (libs/pipeline's `H`): a header
-// added, renamed or removed in one place and not the other fails here.
+// docs/pipelines.md against the code: the header tables against the header contract (libs/pipeline's
+// `H`), and the options table against the option spec (PIPELINE_OPTIONS); a header or option added,
+// renamed or removed in one place and not the other fails here.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { workspaceRoot } from '@junction/fleet-infra';
-import { H } from '@junction/pipeline';
+import { H, optionRows } from '@junction/pipeline';
 
 /** Header names in the first column of the tables under `## Headers` (`-partition` continues the row's name). */
 function documentedHeaders(markdown: string): string[] {
@@ -21,7 +22,27 @@ function documentedHeaders(markdown: string): string[] {
   return names;
 }
 
+/** The body rows of the table under `## Defaults`, cells trimmed (the formatter pads them). */
+function documentedOptions(markdown: string): string[][] {
+  const section = markdown.split(/^## Defaults$/m)[1]!.split(/^## /m)[0]!;
+  return section
+    .split('\n')
+    .filter((l) => l.startsWith('|'))
+    .slice(2)
+    .map((row) =>
+      row
+        .slice(1, -1)
+        .split(/(?<!\\)\|/)
+        .map((c) => c.trim()),
+    );
+}
+
 describe('docs/pipelines.md', () => {
+  it('has the options table the option spec gives (regenerate it with `pnpm -s gen:docs`)', () => {
+    const documented = documentedOptions(readFileSync(join(workspaceRoot(), 'docs/pipelines.md'), 'utf8'));
+    expect(documented).toEqual(optionRows());
+  });
+
   it('documents every header Junction writes, and no other', () => {
     const documented = documentedHeaders(readFileSync(join(workspaceRoot(), 'docs/pipelines.md'), 'utf8'));
     const inCode = Object.values(H).filter((h) => h !== H.replayOf); // set by `junction dlq replay`, documented there

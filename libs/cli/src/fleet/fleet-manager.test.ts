@@ -13,6 +13,8 @@ import { FleetManager, somethingDown } from './fleet-manager';
 
 const FIXTURES = 'libs/cli/src/fleet/test-fixtures';
 const topics: string[] = [];
+/** Subjects beside each topic's own (`<topic>-value`). */
+const subjects: string[] = [];
 const managers: FleetManager[] = [];
 
 function freePort(): Promise<number> {
@@ -27,7 +29,11 @@ function freePort(): Promise<number> {
 }
 
 /** A fleet manager on the test stack with its own folder, one unique topic and one unique schema. */
-function manager(entries: FleetEntry[]): { manager: FleetManager; dir: string; topic: string } {
+function manager(entries: FleetEntry[] | ((topic: string) => FleetEntry[])): {
+  manager: FleetManager;
+  dir: string;
+  topic: string;
+} {
   const { brokers, schemaRegistryUrl } = testStack();
   const dir = mkdtempSync(join(tmpdir(), 'junction-fleet-'));
   const schemas = join(dir, 'schemas');
@@ -44,7 +50,7 @@ function manager(entries: FleetEntry[]): { manager: FleetManager; dir: string; t
     }),
   );
   const m = new FleetManager({
-    members: parseFleet(entries, {}),
+    members: parseFleet(typeof entries === 'function' ? entries(topic) : entries, {}),
     root: repoRoot(),
     dir,
     stack: { kind: 'external', brokers, registryUrl: schemaRegistryUrl },
@@ -73,7 +79,7 @@ afterAll(async () => {
   const existing = new Set(await admin.listTopics());
   await admin.deleteTopics({ topics: topics.filter((t) => existing.has(t)) });
   await admin.disconnect();
-  for (const t of topics)
+  for (const t of [...topics, ...subjects])
     for (const q of ['', '?permanent=true'])
       await fetch(`${schemaRegistryUrl}/subjects/${t}-value${q}`, { method: 'DELETE' }).catch(() => {});
 });
@@ -198,5 +204,102 @@ describe('FleetManager', () => {
     } finally {
       blocker.close();
     }
+  });
+});
+
+describe('FleetManager: replicas', () => {
+  /** Members of the pipeline's consumer group once it is stable with `count` of them. */
+  async function groupMembers(group: string, count: number): Promise<string[]> {
+    const admin = createKafka({ brokers: testStack().brokers }).admin();
+    await admin.connect();
+    try {
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const { groups } = await admin.describeGroups([group]);
+        const g = groups[0]!;
+        if (g.state === 'Stable' && g.members.length === count) return g.members.map((m) => m.clientId);
+        if (Date.now() > deadline)
+          throw new Error(`${group}: ${g.state} with ${g.members.length} members, expected ${count}`);
+        await new Promise((ok) => setTimeout(ok, 250));
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  it('scales a pipeline service to 2 replicas in one consumer group, each on its own port and log, and back to 1', async () => {
+    const pipeline = `fleet-scale-${uniqueSuffix()}`;
+    const name = 'fixture-pipeline';
+    const [port, webPort] = [await freePort(), await freePort()];
+    const {
+      manager: fleet,
+      dir,
+      topic,
+    } = manager((source): FleetEntry[] => [
+      {
+        name,
+        entry: `${FIXTURES}/pipeline-service.ts`,
+        cwd: 'libs/cli',
+        port,
+        health: '/health/ready',
+        pipeline: true,
+        env: {
+          PORT: '{port}',
+          KAFKA_BROKERS: '{kafka}',
+          SCHEMA_REGISTRY_URL: '{registry}',
+          FIXTURE_TOPIC: source,
+          FIXTURE_PIPELINE: pipeline,
+        },
+      },
+      {
+        name: 'fixture-web',
+        entry: `${FIXTURES}/health-server.ts`,
+        cwd: 'libs/cli',
+        port: webPort,
+        health: '/health/ready',
+        env: { PORT: '{port}' },
+      },
+    ]);
+    topics.push(`${topic}.out`, ...['retry', 'dlq'].map((t) => `${topic}.${pipeline}.${t}`));
+    topics.push(`junction.${pipeline}.completed`);
+    subjects.push(`${topic}.out`);
+
+    await fleet.up();
+    const group = `junction.${pipeline}`;
+    expect(await groupMembers(group, 1)).toHaveLength(1);
+
+    const up = await fleet.scale(name, 2);
+    expect(up).toEqual({ started: [`${name}#2`], stopped: [], replicas: [name, `${name}#2`] });
+    expect(await groupMembers(group, 2)).toHaveLength(2);
+    const status = JSON.parse(JSON.stringify(await fleet.status())) as Awaited<
+      ReturnType<FleetManager['status']>
+    >;
+    const [first, second] = status.processes.filter((p) => p.name.startsWith(name));
+    expect(first).toMatchObject({ name, up: true, healthy: true, log: join(dir, 'logs', `${name}.log`) });
+    expect(second).toMatchObject({
+      name: `${name}#2`,
+      replicaOf: name,
+      up: true,
+      healthy: true,
+      log: join(dir, 'logs', `${name}#2.log`),
+    });
+    expect(second!.port).not.toBe(first!.port);
+    expect(second!.pid).not.toBe(first!.pid);
+    expect(fleet.logs(`${name}#2`, 5).text).toContain(
+      `pipeline-service ${pipeline} ready on ${second!.port}`,
+    );
+
+    // only pipeline services scale
+    await expect(fleet.scale('fixture-web', 2)).rejects.toThrow(/fixture-web is not a pipeline service/);
+
+    const down = await fleet.scale(name, 1);
+    expect(down).toEqual({ started: [], stopped: [`${name}#2`], replicas: [name] });
+    expect(isAlive(second!.pid!)).toBe(false);
+    expect(await groupMembers(group, 1)).toHaveLength(1);
+    expect((await fleet.status()).processes.map((p) => p.name)).toEqual([name, 'fixture-web']);
+
+    await fleet.scale(name, 2);
+    expect((await fleet.down()).sort()).toEqual(['fixture-web', name, `${name}#2`].sort());
+    expect((await fleet.status()).processes.some((p) => p.up)).toBe(false);
   });
 });

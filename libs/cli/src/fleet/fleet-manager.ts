@@ -1,7 +1,10 @@
-// `junction up | down | status | logs`: the stack, topics, schemas and the fleet's processes, each a
-// detached `node --import tsx <entry>` with a pid file and a log file under .local/fleet/.
+// `junction up | down | status | logs | scale`: the stack, topics, schemas and the fleet's processes,
+// each a detached `node --import tsx <entry>` with a pid file and a log file under .local/fleet/.
+// A pipeline service may run as several replicas in its consumer group: replica 1 is the member
+// itself; replica k (k >= 2) is `<name>#k`, on a free port of its own, with its own pid and log file.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
@@ -22,7 +25,15 @@ import {
   type ManagedProcess,
   type StackStatus,
 } from '@junction/local-stack';
-import { launchSpec, memberUrl, parseFleet, portVariable, simulatorRate, type FleetMember } from './fleet';
+import {
+  launchSpec,
+  memberUrl,
+  parseFleet,
+  portVariable,
+  simulatorRate,
+  type FleetContext,
+  type FleetMember,
+} from './fleet';
 
 /** Something `up`, `down` or `logs` could not do; the message says what and what to do. */
 export class FleetError extends Error {
@@ -52,6 +63,8 @@ export function stackSourceFromEnv(env: NodeJS.ProcessEnv = process.env): StackS
 
 export interface ProcessStatus {
   name: string;
+  /** For replica k >= 2 of a pipeline service (`<name>#k`): the member's name. */
+  replicaOf?: string;
   /** False while the entry file is not on disk (`up` skips it). */
   present: boolean;
   up: boolean;
@@ -114,6 +127,34 @@ export interface FleetManagerOptions {
 interface FleetState {
   /** `up` started the local stack: `down` stops it. */
   startedStack: boolean;
+  /** Extra replicas by member: replica index (2, 3, ...) → its port. */
+  replicas?: Record<string, Record<string, number>>;
+}
+
+/** What `scale` did: replicas it started and stopped, by process name. */
+export interface ScaleResult {
+  started: string[];
+  stopped: string[];
+  /** Every replica's process name after the call, replica 1 first. */
+  replicas: string[];
+}
+
+/** `lead-scoring#2` → `{ member: 'lead-scoring', index: 2 }`; a member's own name → index 1. */
+export function replicaName(name: string): { member: string; index: number } {
+  const match = /^(.+)#(\d+)$/.exec(name);
+  return match ? { member: match[1]!, index: Number(match[2]) } : { member: name, index: 1 };
+}
+
+/** A port nobody listens on now (the kernel's choice). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 /** `node --import <tsx loader>`: resolved here, so an entry runs whatever its working directory. */
@@ -206,7 +247,14 @@ export class FleetManager {
    * Starts the stack (when needed), applies the topics, registers the schemas, then starts every member
    * that is not running, in order, waiting for each to be healthy. Idempotent.
    */
-  async up(options: { log?: (line: string) => void; signal?: AbortSignal } = {}): Promise<UpResult> {
+  async up(
+    options: {
+      log?: (line: string) => void;
+      signal?: AbortSignal;
+      /** Replicas per pipeline service (`junction up --replicas lead-scoring=2`). */
+      replicas?: Record<string, number>;
+    } = {},
+  ): Promise<UpResult> {
     const log = options.log ?? (() => {});
     const interrupted = () => {
       if (options.signal?.aborted) throw new FleetError('interrupted');
@@ -241,9 +289,14 @@ export class FleetManager {
     log(`schemas: ${registered} registered, ${schemas.length - registered} unchanged`);
     interrupted();
 
-    const rate = this.options.rate ?? simulatorRate();
-    const ctx = { kafka: brokers.join(','), registry: registryUrl, rate };
+    const ctx = {
+      kafka: brokers.join(','),
+      registry: registryUrl,
+      rate: this.options.rate ?? simulatorRate(),
+    };
     const skipped: string[] = [];
+    const scaled = new Map(Object.entries(options.replicas ?? {}));
+    for (const name of scaled.keys()) this.scalable(name);
     for (const m of this.members) {
       interrupted();
       if (!this.present(m)) {
@@ -251,32 +304,11 @@ export class FleetManager {
         skipped.push(m.name);
         continue;
       }
-      const proc = this.proc(m.name);
-      let pid = runningPid(proc);
-      if (pid !== undefined) {
-        log(`${m.name}: already running (pid ${pid})`);
-      } else {
-        if (m.port !== undefined && !(await portFree(m.port))) {
-          const who = whoListens(m.port);
-          throw new FleetError(
-            `port ${m.port} (${m.name}) is in use${who ? ` by ${who}` : ''}; stop that process or move ${m.name} with ${m.portFrom ?? portVariable(m.name)}`,
-          );
-        }
-        const launch = launchSpec(m, this.members, ctx);
-        rmSync(proc.logFile, { force: true });
-        pid = startDetached(
-          proc,
-          process.execPath,
-          [`--title=${proc.marker}`, '--import', tsxLoader(), join(this.root, m.entry), ...launch.args],
-          {
-            cwd: join(this.root, m.cwd),
-            env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', ...launch.env },
-          },
-        );
-        this.lastUp.started.push(m.name);
-        log(`${m.name}: started (pid ${pid})${m.port !== undefined ? ` on ${memberUrl(m)}` : ''}`);
-      }
-      await this.waitReady(m, proc, pid, options.signal);
+      await this.startMember(m, ctx, log, this.lastUp.started, options.signal);
+      // replicas a `scale` asked for earlier come back with the fleet, unless this call says otherwise
+      const replicas = scaled.get(m.name) ?? this.replicaCount(m.name);
+      if (replicas > 1 || scaled.has(m.name))
+        await this.scaleWith(m, replicas, ctx, log, this.lastUp.started, options.signal);
     }
     return {
       status: await this.status(),
@@ -284,6 +316,160 @@ export class FleetManager {
       skipped,
       startedStack: this.lastUp.startedStack,
     };
+  }
+
+  /**
+   * Starts `m` unless it runs, and waits for it to be ready. Its name goes into `started` as soon as
+   * it is started, so a failed start is still known to whoever stops what was started.
+   */
+  private async startMember(
+    m: FleetMember,
+    ctx: FleetContext,
+    log: (line: string) => void,
+    started: string[],
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const proc = this.proc(m.name);
+    let pid = runningPid(proc);
+    if (pid !== undefined) {
+      log(`${m.name}: already running (pid ${pid})`);
+    } else {
+      if (m.port !== undefined && !(await portFree(m.port))) {
+        const who = whoListens(m.port);
+        throw new FleetError(
+          `port ${m.port} (${m.name}) is in use${who ? ` by ${who}` : ''}; stop that process or move ${m.name} with ${m.portFrom ?? portVariable(m.name)}`,
+        );
+      }
+      const launch = launchSpec(m, this.members, ctx);
+      rmSync(proc.logFile, { force: true });
+      pid = startDetached(
+        proc,
+        process.execPath,
+        [`--title=${proc.marker}`, '--import', tsxLoader(), join(this.root, m.entry), ...launch.args],
+        {
+          cwd: join(this.root, m.cwd),
+          env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', ...launch.env },
+        },
+      );
+      started.push(m.name);
+      log(`${m.name}: started (pid ${pid})${m.port !== undefined ? ` on ${memberUrl(m)}` : ''}`);
+    }
+    await this.waitReady(m, proc, pid, signal);
+  }
+
+  /** The member `scale` may scale: a pipeline service on disk. */
+  private scalable(name: string): FleetMember {
+    const m = this.members.find((x) => x.name === name);
+    const pipelines = this.members.filter((x) => x.pipeline).map((x) => x.name);
+    if (!m)
+      throw new FleetError(`no fleet member "${name}"; pipeline services: ${pipelines.join(', ') || 'none'}`);
+    if (!m.pipeline)
+      throw new FleetError(
+        `${name} is not a pipeline service (no *.pipeline.ts): only pipeline services scale, their replicas sharing one consumer group; pipeline services: ${pipelines.join(', ') || 'none'}`,
+      );
+    if (!this.present(m)) throw new FleetError(`${name}: ${m.entry} is not there yet`);
+    if (m.port === undefined) throw new FleetError(`${name} has no port: each replica needs one of its own`);
+    return m;
+  }
+
+  /** How many replicas of `name` run or were asked for (1 when never scaled). */
+  private replicaCount(name: string): number {
+    const extra = Object.keys(this.readState().replicas?.[name] ?? {}).map(Number);
+    return Math.max(1, ...extra);
+  }
+
+  /** Replica k of `m`: the member itself for k = 1, else `<name>#k` on `port`. */
+  private replica(m: FleetMember, index: number, port?: number): FleetMember {
+    if (index === 1) return m;
+    const { portFrom: _portFrom, ...rest } = m;
+    return { ...rest, name: `${m.name}#${index}`, ...(port !== undefined ? { port } : {}) };
+  }
+
+  /** Kafka and the registry of a running stack (scale starts nothing else). */
+  private async runningStack(): Promise<FleetContext> {
+    const status = await this.status();
+    if (!status.kafka.up || !status.schemaRegistry.up)
+      throw new FleetError('the stack is not running; `junction up` starts it and the fleet');
+    return {
+      kafka: status.kafka.bootstrap,
+      registry: status.schemaRegistry.url,
+      rate: this.options.rate ?? simulatorRate(),
+    };
+  }
+
+  /**
+   * Runs `n` replicas of a pipeline service in its consumer group: starts the missing ones (each on a
+   * free port, waiting for its health URL), and stops the ones above `n` gracefully (SIGTERM, so their
+   * partitions are handed over after in-flight work is committed). Replica 1 is the member itself.
+   */
+  async scale(
+    name: string,
+    n: number,
+    options: { log?: (line: string) => void; signal?: AbortSignal } = {},
+  ): Promise<ScaleResult> {
+    if (!Number.isInteger(n) || n < 1)
+      throw new FleetError(
+        `replicas must be a whole number >= 1 (got ${n}); \`junction down\` stops everything`,
+      );
+    const m = this.scalable(name);
+    const ctx = await this.runningStack();
+    const log = options.log ?? (() => {});
+    mkdirSync(this.dir, { recursive: true });
+    const started: string[] = [];
+    await this.startMember(m, ctx, log, started, options.signal);
+    return this.scaleWith(m, n, ctx, log, started, options.signal);
+  }
+
+  private async scaleWith(
+    m: FleetMember,
+    n: number,
+    ctx: FleetContext,
+    log: (line: string) => void,
+    started: string[],
+    signal?: AbortSignal,
+  ): Promise<ScaleResult> {
+    const state = this.readState();
+    const ports = { ...(state.replicas?.[m.name] ?? {}) };
+    const save = () => {
+      const next = this.readState();
+      const replicas = { ...next.replicas, [m.name]: ports };
+      if (Object.keys(ports).length === 0) delete replicas[m.name];
+      this.writeState({ ...next, replicas });
+    };
+    const stopped: string[] = [];
+    // above n: the highest first, as a scale-down would expect
+    const running = this.replicaNames(m.name).map((r) => replicaName(r).index);
+    for (const index of [...new Set([...running, ...Object.keys(ports).map(Number)])].sort((a, b) => b - a)) {
+      if (index <= n) continue;
+      const proc = this.proc(`${m.name}#${index}`);
+      const result = await stopProcess(proc, this.options.stopGraceMs ?? 25_000);
+      if (result !== 'not-running') {
+        stopped.push(proc.name);
+        log(`${proc.name}: ${result}`);
+      }
+      delete ports[index];
+      save();
+    }
+    for (let index = 2; index <= n; index++) {
+      if (signal?.aborted) throw new FleetError('interrupted');
+      const proc = this.proc(`${m.name}#${index}`);
+      // a stopped replica gets a fresh port: its old one may be someone else's by now
+      const known = ports[index];
+      const port = runningPid(proc) !== undefined && known ? known : await freePort();
+      ports[index] = port;
+      save(); // before starting, so `down` finds it even when the start fails
+      await this.startMember(this.replica(m, index, port), ctx, log, started, signal);
+    }
+    return {
+      started,
+      stopped,
+      replicas: Array.from({ length: n }, (_, i) => (i === 0 ? m.name : `${m.name}#${i + 1}`)),
+    };
+  }
+
+  /** Replica process names of `member` (k >= 2) with a pid file. */
+  private replicaNames(member: string): string[] {
+    return this.knownNames().filter((n) => n.startsWith(`${member}#`));
   }
 
   private async waitReady(
@@ -347,7 +533,12 @@ export class FleetManager {
   ): Promise<string[]> {
     const log = options.log ?? (() => {});
     const stopped: string[] = [];
-    const names = this.knownNames().filter((n) => options.only === undefined || options.only.includes(n));
+    const names = this.knownNames().filter(
+      (n) =>
+        options.only === undefined ||
+        options.only.includes(replicaName(n).member) ||
+        options.only.includes(n),
+    );
     for (const name of names) {
       const result = await stopProcess(this.proc(name), this.options.stopGraceMs ?? 25_000);
       if (result === 'not-running') continue;
@@ -355,12 +546,16 @@ export class FleetManager {
       log(`${name}: ${result}`);
     }
     const state = this.readState();
+    if (state.replicas)
+      for (const member of Object.keys(state.replicas))
+        if (options.only === undefined || options.only.includes(member)) delete state.replicas[member];
+    if (state.replicas && Object.keys(state.replicas).length === 0) delete state.replicas;
     const stopStack = options.stack ?? state.startedStack;
     if (stopStack && this.source.kind === 'local') {
       stopped.push(...(await this.source.stack.down({ log })));
       state.startedStack = false;
     }
-    if (state.startedStack) this.writeState(state);
+    if (state.startedStack || state.replicas) this.writeState(state);
     else rmSync(this.stateFile, { force: true });
     return stopped;
   }
@@ -379,14 +574,24 @@ export class FleetManager {
       kafka = { bootstrap: brokers.join(','), up: kafkaUp };
       schemaRegistry = { url: registryUrl, up: registryUp };
     }
+    const replicas = this.readState().replicas ?? {};
+    const withReplicas = this.members.flatMap((m) => {
+      const indexes = new Set([
+        ...Object.keys(replicas[m.name] ?? {}).map(Number),
+        ...this.replicaNames(m.name).map((r) => replicaName(r).index),
+      ]);
+      return [m, ...[...indexes].sort((a, b) => a - b).map((k) => this.replica(m, k, replicas[m.name]?.[k]))];
+    });
     const processes = await Promise.all(
-      this.members.map(async (m): Promise<ProcessStatus> => {
+      withReplicas.map(async (m): Promise<ProcessStatus> => {
         const proc = this.proc(m.name);
         const pid = runningPid(proc);
         const url = memberUrl(m);
         const healthUrl = url !== undefined && m.health !== undefined ? `${url}${m.health}` : undefined;
+        const { member, index } = replicaName(m.name);
         return {
           name: m.name,
+          ...(index > 1 ? { replicaOf: member } : {}),
           present: this.present(m),
           up: pid !== undefined,
           ...(pid !== undefined ? { pid } : {}),
@@ -410,7 +615,7 @@ export class FleetManager {
         schemaRegistryUrl: schemaRegistry.url,
         ...(modelServerUrl ? { modelServerUrl } : {}),
         services: Object.fromEntries(
-          this.members.filter((m) => m !== model && m.port !== undefined).map((m) => [m.name, memberUrl(m)!]),
+          withReplicas.filter((m) => m !== model && m.port !== undefined).map((m) => [m.name, memberUrl(m)!]),
         ),
       },
       processes,

@@ -41,7 +41,10 @@ describe('the fleet list, derived from the service manifests', () => {
     expect(members.find((m) => m.name === 'lead-scoring')).toMatchObject({
       port: 3001,
       health: '/health/ready',
+      pipeline: true,
     });
+    // what `junction scale` may scale: pipeline services only
+    expect(members.find((m) => m.name === 'model-server')?.pipeline).toBeUndefined();
   });
 
   it('starts every member after the members its {url:NAME} values point at', () => {

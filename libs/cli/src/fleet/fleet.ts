@@ -34,6 +34,8 @@ export interface FleetEntry {
   /** Path answering 200 when the process is ready (on `port`). */
   health?: string;
   env?: Record<string, string>;
+  /** A pipeline service: `junction scale` may run more replicas of it, in its consumer group. */
+  pipeline?: boolean;
 }
 
 /**
@@ -96,6 +98,7 @@ export function fleetEntries(root = workspaceRoot()): FleetEntry[] {
         ? { health: j.health ?? '/health/ready' }
         : {}),
       env: { ...(pipelineService ? PIPELINE_SERVICE_ENV : { PORT: '{port}', HOST: '127.0.0.1' }), ...j.env },
+      ...(pipelineService ? { pipeline: true } : {}),
     });
   }
   if (problems.length) throw new FleetDefinitionError(problems);
@@ -165,6 +168,7 @@ const EntrySchema = z
       .regex(/^\/\S*$/, 'expected a path starting with /, e.g. /health/ready')
       .optional(),
     env: z.record(z.string(), z.string()).optional(),
+    pipeline: z.boolean().optional(),
   })
   .strict()
   .refine((e) => e.health === undefined || e.port !== undefined, {

@@ -104,15 +104,12 @@ describe('junction new integration', () => {
     writeFileSync(sourceFile, JSON.stringify(schema, null, 2));
     const pipelineFile = join(root, 'services', name, 'src', `${name}.pipeline.ts`);
     const code = readFileSync(pipelineFile, 'utf8');
-    expect(code).toContain('request: (e) => ({ amount: e.amount }),');
+    expect(code).toContain("request: pick('amount'),");
     writeFileSync(
       pipelineFile,
       code
-        .replace('{ amount: number },', '{ amount: number; country: string },')
-        .replace(
-          'request: (e) => ({ amount: e.amount }),',
-          'request: (e) => ({ amount: e.amount, country: e.country }),',
-        ),
+        .replace(/Pick<(\w+), 'amount'>/, "Pick<$1, 'amount' | 'country'>")
+        .replace("request: pick('amount'),", "request: pick('amount', 'country'),"),
     );
     await run(process.execPath, ['--import', tsx, join(root, 'scripts/gen-schema-types.ts')], { cwd: root });
     linkWorkspaceDeps(name);

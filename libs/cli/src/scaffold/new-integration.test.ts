@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { workspaceRoot } from '@junction/fleet-infra';
 import { checkNewIntegration, recordName, scaffoldFiles } from './new-integration';
@@ -71,5 +72,24 @@ describe('scaffoldFiles', () => {
       };
       expect(manifest.junction.port).toBeGreaterThan(3002);
     }
+  });
+
+  it('keeps the short path short: a JSON integration with review is at most 60 project lines', async () => {
+    const prettier = await import('prettier');
+    const files = scaffoldFiles(root, {
+      name: 'order-risk',
+      source: 'erp.order.created.v1',
+      output: 'erp.order.flagged.v1',
+      review: 'erp.order.review.v1',
+      protocol: 'json',
+    });
+    let lines = 0;
+    // what a typical integration is made of: its manifest, the host and the pipeline (schemas and tests aside)
+    for (const f of files.filter((f) => /(package\.json|main\.ts|\.pipeline\.ts)$/.test(f.path))) {
+      const config = (await prettier.resolveConfig(join(root, f.path))) ?? {};
+      const text = await prettier.format(f.content, { ...config, filepath: join(root, f.path) });
+      lines += text.split('\n').filter((l) => l.trim() !== '').length;
+    }
+    expect(lines).toBeLessThanOrEqual(60);
   });
 });

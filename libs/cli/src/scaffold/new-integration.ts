@@ -169,7 +169,7 @@ function callCode(o: NewIntegrationOptions): {
       return {
         imports: ['modelUrl', 'openInference', 'type OipRequest', 'type OipResponse'],
         types: 'OipRequest, OipResponse',
-        call: `openInference({ endpoint: '${model}', baseUrl: ${url}, model: '${model}', batch: { max: 64, lingerMs: 5 }, timeoutMs: 800 })`,
+        call: `(env) => openInference({ endpoint: '${model}', baseUrl: ${url}, model: '${model}', batch: { max: 64, lingerMs: 5 }, timeoutMs: 800 })`,
         request: '(e) => ({ amount: e.amount })',
         score: 'Number(Array.isArray(out.score) ? out.score[0] : out.score)',
         fallback: '() => ({ score: 0 })',
@@ -178,7 +178,7 @@ function callCode(o: NewIntegrationOptions): {
       return {
         imports: ['modelUrl', 'openAiChat', 'type ChatRequest', 'type ChatResponse'],
         types: 'ChatRequest, ChatResponse',
-        call: `openAiChat({ endpoint: '${model}', baseUrl: ${url}, model: '${model}', apiKey: env.OPENAI_API_KEY, timeoutMs: 5000 })`,
+        call: `(env) => openAiChat({ endpoint: '${model}', baseUrl: ${url}, model: '${model}', apiKey: env.OPENAI_API_KEY, timeoutMs: 5000 })`,
         request:
           "(e) => ({\n    responseFormat: 'json_object',\n    messages: [\n      { role: 'system', content: 'Answer with JSON {\"score\": <0..1>}.' },\n      { role: 'user', content: JSON.stringify({ amount: e.amount }) },\n    ],\n  })",
         score: 'Number((JSON.parse(out.content) as { score?: unknown }).score)',
@@ -186,10 +186,11 @@ function callCode(o: NewIntegrationOptions): {
       };
     case 'json':
       return {
-        imports: ['jsonHttp', 'modelUrl'],
-        types: '{ amount: number }, { score: number; version?: string }',
-        call: `jsonHttp({ endpoint: '${model}', baseUrl: ${url}, path: '/score', timeoutMs: 800, model: { name: '${model}', version: { from: 'version' } } })`,
-        request: '(e) => ({ amount: e.amount })',
+        imports: ['jsonModel'],
+        types: `Pick<${recordName(o.source)}, 'amount'>, { score: number; version?: string }`,
+        // reads <NAME>_URL, names the model, takes its version from the answer's `version`
+        call: `jsonModel('${model}', { path: '/score', versionFrom: 'version' })`,
+        request: "pick('amount')",
         score: 'out.score',
         fallback: '() => ({ score: 0 })',
       };
@@ -213,36 +214,20 @@ export function scaffoldFiles(root: string, o: NewIntegrationOptions): ScaffoldF
   ];
   const pipeline = `// ${o.source} → ${o.name}-model → ${o.output}${o.review ? ` (uncertain scores: ${o.review})` : ''}.
 import { ${c.imports.join(', ')} } from '@junction/calls';
-import { definePipeline, required } from '@junction/pipeline';
+import { definePipeline, modelFields, ${o.protocol === 'json' ? 'pick, ' : ''}required${Rev ? ', reviewAbove' : ''} } from '@junction/pipeline';
 import { ${typeImports.join(', ')} } from '@junction/schema-types';
 
-/** Scores this high go to a person (TODO: the threshold your process needs). */
-export const REVIEW_ABOVE = 0.8;
-
+${Rev ? '/** Scores this high go to a person (TODO: the threshold your process needs). */\nexport const REVIEW_ABOVE = 0.8;\n' : ''}
 export const ${id} = definePipeline<${In}, ${c.types}, ${Out}${Rev ? `, ${Rev}` : ''}>({
   name: '${o.name}',
   source: { topic: '${o.source}', schema: ${In}Schema },
   key: (e) => e.${s.key},
   idempotencyKey: (e) => e.eventId,
   quality: [required('${s.key}')],
-  call: (env) => ${c.call},
+  call: ${c.call},
   request: ${c.request},
-  result: (e, out, meta) => ({
-    ${s.key}: e.${s.key},
-    sourceEventId: e.eventId,
-    score: ${c.score},
-    modelName: meta.model?.name ?? (meta.degraded ? 'fallback' : 'unknown'),
-    modelVersion: meta.model?.version ?? 'unknown',
-    degraded: meta.degraded,
-    scoredAt: Date.now(),
-  }),
-${
-  Rev
-    ? `  route: (r) => (!r.degraded && r.score > REVIEW_ABOVE ? 'review' : 'output'),
-  review: (r) => ({ ...r, reason: \`score \${r.score.toFixed(3)} is above \${REVIEW_ABOVE}\` }),
-`
-    : ''
-}  outputs: {
+  result: (e, out, meta) => ({ ${s.key}: e.${s.key}, sourceEventId: e.eventId, score: ${c.score}, ...modelFields(meta) }),
+${Rev ? `  ...reviewAbove<${Out}>('score', REVIEW_ABOVE),\n` : ''}  outputs: {
     output: { topic: '${o.output}', schema: ${Out}Schema },
 ${Rev ? `    review: { topic: '${o.review}', schema: ${Rev}Schema },\n` : ''}  },
   fallback: ${c.fallback},
@@ -287,12 +272,10 @@ ${Rev ? `    expect(${id}.route!(r, event)).toBe('review');\n    expect(${id}.re
 `;
   const pkg = {
     name: `@junction/${o.name}`,
-    version: '0.1.0',
     private: true,
     type: 'module',
     description: `${o.source} → ${o.output}${o.review ? ` / ${o.review}` : ''}.`,
     junction: { port: o.port ?? nextPort(root) },
-    scripts: { start: 'node --import tsx src/main.ts' },
     dependencies: {
       '@junction/calls': 'workspace:*',
       '@junction/nest': 'workspace:*',
