@@ -23,6 +23,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -113,6 +114,9 @@ public final class FlinkAsyncContender {
         .setBootstrapServers(b.brokers)
         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
         .setTransactionalIdPrefix("bench-flink-" + b.group)
+        // POOLING reuses transactional ids across checkpoints (connector 4.0+): with the default,
+        // every checkpoint starts producers on new ids, an InitProducerId round per subtask each time
+        .setTransactionNamingStrategy(TransactionNamingStrategy.valueOf(Bench.env("BENCH_FLINK_TXN_NAMING", "POOLING")))
         .setKafkaProducerConfig(producer)
         .setRecordSerializer(new Encode(b.registryUrl, b.schemaDir.toString(), b.output))
         .build();
