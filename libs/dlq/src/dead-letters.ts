@@ -4,7 +4,7 @@
  */
 import { hostname, userInfo } from 'node:os';
 import type { IHeaders, Kafka, Message, Producer, Transaction } from 'kafkajs';
-import { createKafka, H, headerNumber, headerText } from '@junction/kafka';
+import { createKafka, H, headerNumber, headerText, JUNCTION_FAILURE_HEADERS } from '@junction/kafka';
 import { parseAvroSchema, parseWireFormat, RegistryClient } from '@junction/schemas';
 import { displayHeaders, matches, text, type DlqFilters } from './filters';
 import { ensureLedger, ledgerKey, readLedger, REPLAY_LEDGER_TOPIC } from './ledger';
@@ -135,16 +135,7 @@ function toDlqRecord(r: RawRecord): DlqRecord {
 }
 
 /** Headers Junction adds when a record fails; stripped on replay (the idempotency key is kept). */
-const FAILURE_HEADERS = new Set<string>([
-  H.attempts,
-  H.firstFailure,
-  H.lastFailure,
-  H.dueAt,
-  H.errorKind,
-  H.errorCode,
-  H.pipeline,
-  H.replayOf,
-]);
+const FAILURE_HEADERS = new Set<string>([...JUNCTION_FAILURE_HEADERS, H.replayOf]);
 
 /** The record's original headers (as the producer sent them), the idempotency key, and `junction-replay-of`. */
 export function replayHeaders(headers: IHeaders, replayOf: string): IHeaders {

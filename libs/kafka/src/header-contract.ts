@@ -62,8 +62,8 @@ export const H = {
   dltExceptionStacktrace: 'kafka_dlt-exception-stacktrace',
 } as const;
 
-/** Every header Junction adds to retry and DLQ records; stripped before a record is re-emitted. */
-const FAILURE_HEADERS = new Set<string>([
+/** Junction's own failure bookkeeping on retry and DLQ records (besides the `kafka_dlt-*` ones). */
+export const JUNCTION_FAILURE_HEADERS: readonly string[] = [
   H.attempts,
   H.firstFailure,
   H.lastFailure,
@@ -71,6 +71,11 @@ const FAILURE_HEADERS = new Set<string>([
   H.errorKind,
   H.errorCode,
   H.pipeline,
+];
+
+/** Every header Junction adds to retry and DLQ records; stripped before a record is re-emitted. */
+const FAILURE_HEADERS = new Set<string>([
+  ...JUNCTION_FAILURE_HEADERS,
   H.idempotencyKey,
   H.dltOriginalTopic,
   H.dltOriginalPartition,
