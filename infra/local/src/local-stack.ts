@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel } from 'kafkajs';
+import { createKafka, KafkaLogLevel } from '@junction/kafka';
 import { brokerProcess, clusterSpec, kafkaClasspath, kafkaVersion, startBroker, type ClusterSpec } from './kafka-broker';
 import { stackPaths, type StackPaths } from './paths';
 import { portFree, whoListens } from './ports';
@@ -296,13 +296,13 @@ function tcpOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
 
 /** Kafka is ready when a Metadata request answers with every broker of the cluster registered. */
 export async function kafkaAnswers(brokers: string[], expected: number): Promise<boolean> {
-  const kafka = new Kafka({
+  const kafka = createKafka({
     clientId: 'junction-stack',
     brokers,
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 1_000,
-    requestTimeout: 3_000,
-    retry: { retries: 0 },
+    logLevel: KafkaLogLevel.NOTHING,
+    connectionTimeoutMs: 1_000,
+    requestTimeoutMs: 3_000,
+    retries: 0,
   });
   const admin = kafka.admin();
   try {

@@ -1,14 +1,12 @@
 // Against the real broker: topics are created, then left alone, then changed where the spec changed.
 import { afterAll, describe, expect, it } from 'vitest';
-import kafkajs, { type Kafka } from 'kafkajs';
-import { createKafka, type TopicSpec } from '@junction/kafka';
+import { createKafka, TOPIC_CONFIG_RESOURCE, type KafkaClient, type TopicSpec } from '@junction/kafka';
 import { testStack, uniqueTopic } from '@junction/testing';
 import { applyTopics, countChanges } from './apply-topics';
 
-const { ConfigResourceTypes } = kafkajs;
 const created: string[] = [];
 
-function kafka(): Kafka {
+function kafka(): KafkaClient {
   return createKafka({ brokers: testStack().brokers, clientId: 'fleet-infra-test' });
 }
 
@@ -27,7 +25,7 @@ async function describeTopic(
     const meta = await admin.fetchTopicMetadata({ topics: [topic] });
     const cfg = await admin.describeConfigs({
       includeSynonyms: false,
-      resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }],
+      resources: [{ type: TOPIC_CONFIG_RESOURCE, name: topic }],
     });
     const configs = Object.fromEntries(
       cfg.resources[0]!.configEntries.filter((e) => !e.isDefault).map((e) => [e.configName, e.configValue]),
@@ -81,7 +79,7 @@ describe('applyTopics', () => {
       validateOnly: false,
       resources: [
         {
-          type: ConfigResourceTypes.TOPIC,
+          type: TOPIC_CONFIG_RESOURCE,
           name: a,
           configEntries: [
             { name: 'retention.ms', value: '86400000' },

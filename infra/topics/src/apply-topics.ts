@@ -1,9 +1,6 @@
-import kafkajs, { type Admin, type Kafka } from 'kafkajs';
-import { retryTransient, type TopicSpec } from '@junction/kafka';
+import { retryTransient, TOPIC_CONFIG_RESOURCE, type KafkaAdmin, type KafkaClient, type TopicSpec } from '@junction/kafka';
 import { validateTopicSpecs } from './fleet-topics';
 
-// kafkajs is CommonJS and this constant is not visible to ESM named-import detection
-const { ConfigResourceTypes } = kafkajs;
 /** DescribeConfigs `configSource` of a setting stored on the topic itself (not a broker or default value). */
 const DYNAMIC_TOPIC_CONFIG = 1;
 
@@ -53,7 +50,7 @@ function sameValue(name: string, a: string | undefined, b: string): boolean {
  * sets topic configs that differ. Settings stored on a topic that the spec does not name are kept.
  */
 export async function applyTopics(
-  kafka: Kafka,
+  kafka: KafkaClient,
   specs: TopicSpec[],
   options: ApplyOptions = {},
 ): Promise<TopicChange[]> {
@@ -82,7 +79,7 @@ export async function applyTopics(
   }
 }
 
-async function createTopics(admin: Admin, specs: TopicSpec[]): Promise<void> {
+async function createTopics(admin: KafkaAdmin, specs: TopicSpec[]): Promise<void> {
   await retryTransient('creating topics', () =>
     admin.createTopics({
       waitForLeaders: true,
@@ -96,7 +93,7 @@ async function createTopics(admin: Admin, specs: TopicSpec[]): Promise<void> {
   );
 }
 
-async function reconcile(admin: Admin, specs: TopicSpec[], dryRun: boolean): Promise<TopicChange[]> {
+async function reconcile(admin: KafkaAdmin, specs: TopicSpec[], dryRun: boolean): Promise<TopicChange[]> {
   if (specs.length === 0) return [];
   const meta = await retryTransient('reading topic metadata', () =>
     admin.fetchTopicMetadata({ topics: specs.map((s) => s.topic) }),
@@ -105,7 +102,7 @@ async function reconcile(admin: Admin, specs: TopicSpec[], dryRun: boolean): Pro
   const described = await retryTransient('reading topic configs', () =>
     admin.describeConfigs({
       includeSynonyms: false,
-      resources: specs.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: s.topic })),
+      resources: specs.map((s) => ({ type: TOPIC_CONFIG_RESOURCE, name: s.topic })),
     }),
   );
   const changes: TopicChange[] = [];
@@ -148,7 +145,7 @@ async function reconcile(admin: Admin, specs: TopicSpec[], dryRun: boolean): Pro
             validateOnly: false,
             resources: [
               {
-                type: ConfigResourceTypes.TOPIC,
+                type: TOPIC_CONFIG_RESOURCE,
                 name: s.topic,
                 configEntries: [
                   ...Object.entries(s.config ?? {}).map(([name, value]) => ({ name, value })),

@@ -3,9 +3,8 @@
  * with a configurable share of bad records (an unknown schema id, corrupt bytes, a rule violation).
  */
 import { randomBytes } from 'node:crypto';
-import type { Producer } from 'kafkajs';
 import { generateLead, generateTicket, Random } from '@junction/datagen';
-import { createKafka } from '@junction/kafka';
+import { createKafka, type KafkaProducer } from '@junction/kafka';
 import { context, headersFromContext, SpanKind, trace, tracer } from '@junction/observability';
 import {
   LeadCreatedSchema,
@@ -97,7 +96,7 @@ async function runSystem(
   system: SourceSystem,
   o: SimulateOptions,
   serde: AvroSerde,
-  producer: Producer,
+  producer: KafkaProducer,
 ): Promise<SimulateProgress> {
   const topic = o.topics?.[system] ?? DEFAULT_TOPICS[system];
   const rng = new Random((o.seed ?? Date.now()) + (system === 'crm' ? 0 : 1));

@@ -7,7 +7,16 @@
  * await ensureTopics(kafka, [{ topic: 'crm.lead.created.v1', partitions: 12 }]);
  * ```
  */
-export { createKafka, type KafkaConnection } from './client';
+export {
+  createKafka,
+  KafkaLogLevel,
+  TOPIC_CONFIG_RESOURCE,
+  type KafkaConnection,
+  type KafkaClient,
+  type KafkaAdmin,
+  type KafkaConsumer,
+  type KafkaProducer,
+} from './client';
 export { ensureTopics, type TopicSpec } from './topics';
 export { retryTransient } from './retry';
 export { kafkaLogCreator, type KafkaLogSink } from './log';
@@ -30,6 +39,7 @@ export {
 } from './connection-settings';
 export {
   H,
+  JUNCTION_FAILURE_HEADERS,
   int32,
   int64,
   headerText,

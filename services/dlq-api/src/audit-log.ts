@@ -3,9 +3,8 @@
  * topic (one partition, a year's retention) and read back for `GET /audit`.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kafka, Producer } from 'kafkajs';
 import { readToEnd } from '@junction/dlq';
-import { ensureTopics } from '@junction/kafka';
+import { ensureTopics, type KafkaClient, type KafkaProducer } from '@junction/kafka';
 
 export interface AuditEntry {
   id: string;
@@ -26,10 +25,10 @@ export interface AuditEntry {
 }
 
 export class AuditLog {
-  private producer: Producer | undefined;
+  private producer: KafkaProducer | undefined;
 
   constructor(
-    private readonly kafka: Kafka,
+    private readonly kafka: KafkaClient,
     readonly topic: string,
   ) {}
 

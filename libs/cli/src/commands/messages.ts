@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import type { IHeaders } from 'kafkajs';
-import { createKafka } from '@junction/kafka';
+import { createKafka, type IHeaders } from '@junction/kafka';
 import { AvroSerde, parseAvroSchema, parseWireFormat, RegistryClient } from '@junction/schemas';
 import { brokersOption, endpoints, positiveInt, registryOption } from './options';
 

@@ -2,8 +2,7 @@
 // keys, trace headers, and bad records that really are bad (undecodable, or breaking a quality rule).
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Command, CommanderError } from 'commander';
-import type { Kafka } from 'kafkajs';
-import { createKafka, ensureTopics } from '@junction/kafka';
+import { createKafka, ensureTopics, type KafkaClient } from '@junction/kafka';
 import {
   LeadCreatedSchema,
   LeadScoredSchema,
@@ -24,7 +23,7 @@ import { simulate, UNKNOWN_SCHEMA_ID, type SimulateProgress } from '../simulator
 import { simulateTopic } from '../topic-simulator';
 import { addSimulateCommand, progressLine, simulateTopics } from './simulate';
 
-let kafka: Kafka;
+let kafka: KafkaClient;
 beforeAll(() => {
   kafka = createKafka({ brokers: testStack().brokers, clientId: 'simulate-test' });
 });

@@ -12,7 +12,7 @@
  * - lag: end offsets of the source minus the pipeline group's committed offsets.
  */
 import { hostname } from 'node:os';
-import type { Admin, Consumer, Kafka } from 'kafkajs';
+import type { KafkaAdmin, KafkaClient, KafkaConsumer } from '@junction/kafka';
 import type { PipelineTopicNames } from '@junction/fleet-infra';
 import { consumerLag, offsetDelta, type PartitionOffsets, type PipelineSample } from './summary';
 
@@ -23,8 +23,8 @@ function toOffsets(list: { partition: number; offset: string }[]): PartitionOffs
 }
 
 export class PipelineCounters {
-  private admin: Admin | undefined;
-  private consumer: Consumer | undefined;
+  private admin: KafkaAdmin | undefined;
+  private consumer: KafkaConsumer | undefined;
   private readonly groupId: string;
   /** Source offsets the pipeline had committed at the start (the start of the topic where none), by pipeline. */
   private readonly startSource = new Map<string, PartitionOffsets>();
@@ -36,7 +36,7 @@ export class PipelineCounters {
   private readonly roles: { topic: string; pipeline: string; role: Role }[];
 
   constructor(
-    private readonly kafka: Kafka,
+    private readonly kafka: KafkaClient,
     private readonly pipelines: PipelineTopicNames[],
     options: { groupId?: string } = {},
   ) {
