@@ -1,4 +1,10 @@
-import { retryTransient, TOPIC_CONFIG_RESOURCE, type KafkaAdmin, type KafkaClient, type TopicSpec } from '@junction/kafka';
+import {
+  retryTransient,
+  TOPIC_CONFIG_RESOURCE,
+  type KafkaAdmin,
+  type KafkaClient,
+  type TopicSpec,
+} from '@junction/kafka';
 import { validateTopicSpecs } from './fleet-topics';
 
 /** DescribeConfigs `configSource` of a setting stored on the topic itself (not a broker or default value). */
